@@ -1,0 +1,213 @@
+"""The training loop: STF gradient steps, a learning-rate schedule, model selection.
+
+Chaotic training is not monotone: a model can fall onto a fixed point or a cycle
+for a while and recover. The loop therefore evaluates a reconstruction measure on
+held-out data after every epoch and keeps the best parameters, not the last.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+import torch
+from sklearn.exceptions import ConvergenceWarning
+
+from ._stf import NumpySTF, sample_windows, stf_loss_torch
+
+__all__ = ["TrainConfig", "train_stf"]
+
+
+@dataclass
+class TrainConfig:
+    """Hyperparameters of :func:`train_stf` (see :class:`dsrnn.PLRNNRegressor`)."""
+
+    seq_len: int
+    forcing_interval: int
+    warmup: int
+    n_epochs: int
+    batches_per_epoch: int
+    batch_size: int
+    learning_rate: float
+    lr_decay: float
+    gradient_clip: Optional[float]
+    n_iter_no_change: Optional[int]
+    backend: str  # "numpy" or "torch"
+
+
+def _params_numpy(model) -> dict:
+    """The model's parameters as float32 numpy arrays sharing memory (CPU only)."""
+    return {n: getattr(model, n).detach().numpy() for n in ("A", "W1", "W2", "h1", "h2")}
+
+
+def _snapshot(model) -> dict:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def train_stf(
+    model,
+    series: list[np.ndarray],
+    config: TrainConfig,
+    rng: np.random.Generator,
+    *,
+    validate: Optional[Callable[[], dict]] = None,
+    verbose: int = 0,
+    device: torch.device = torch.device("cpu"),
+) -> tuple[list[dict], int]:
+    """Train ``model`` in place with sparse teacher forcing.
+
+    Parameters
+    ----------
+    model : ShallowPLRNN
+        Module with initialized parameters, already on ``device``.
+    series : list of ndarray (T_k, N), float32
+        Training series (the validation tail already removed).
+    config : TrainConfig
+    rng : numpy.random.Generator
+        Draws the training windows.
+    validate : callable, optional
+        Called after every epoch with no argument; returns a dict of measures
+        that must contain ``"selection"`` (lower is better, may be inf). The
+        parameters with the lowest value are restored at the end.
+    verbose : int
+        0 silent, 1 one line per epoch.
+    device : torch.device
+
+    Returns
+    -------
+    history : list of dict
+        One dict per epoch: ``epoch``, ``loss`` (mean STF loss), ``lr``,
+        ``time`` (seconds since start) and the measures returned by ``validate``.
+    best_epoch : int
+        Epoch whose parameters were kept (0 = the initialization).
+    """
+    cfg = config
+    window = cfg.warmup + cfg.seq_len + 1
+    N = series[0].shape[1]
+    total_steps = cfg.n_epochs * cfg.batches_per_epoch
+    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
+    gamma = cfg.lr_decay ** (1.0 / max(total_steps, 1))
+    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=gamma)
+    workspace = None
+    if cfg.backend == "numpy":
+        workspace = NumpySTF(
+            window - 1, cfg.batch_size, N, model.n_latent, model.n_hidden,
+            cfg.forcing_interval, cfg.warmup, model.clipped, np.float32,
+        )
+        params = _params_numpy(model)
+    parameters = list(model.parameters())
+
+    history: list[dict] = []
+    start = time.perf_counter()
+    best = {"selection": np.inf, "epoch": 0, "state": _snapshot(model)}
+    if validate is not None:
+        measures = validate()
+        best["selection"] = measures["selection"]
+        history.append({"epoch": 0, "loss": np.nan, "lr": cfg.learning_rate,
+                        "time": time.perf_counter() - start, **measures})
+    since_best = 0
+    n_rollbacks = 0
+
+    def rollback(reason: str):
+        nonlocal n_rollbacks
+        n_rollbacks += 1
+        model.load_state_dict(best["state"])
+        for group in optimizer.param_groups:
+            group["lr"] *= 0.5
+        optimizer.state.clear()
+        warnings.warn(
+            f"Training diverged ({reason}); rolled back to the parameters of epoch "
+            f"{best['epoch']} and halved the learning rate to "
+            f"{optimizer.param_groups[0]['lr']:.3g}.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+    try:
+        for epoch in range(1, cfg.n_epochs + 1):
+            losses = []
+            for _ in range(cfg.batches_per_epoch):
+                x = sample_windows(series, window, cfg.batch_size, rng)
+                optimizer.zero_grad(set_to_none=False)
+                if workspace is not None:
+                    loss, grads = workspace.loss_and_grad(params, x)
+                    for name, p in zip(("A", "W1", "W2", "h1", "h2"), parameters):
+                        p.grad = torch.from_numpy(grads[name])
+                else:
+                    xt = torch.from_numpy(x).to(device)
+                    loss_t = stf_loss_torch(model, xt, cfg.forcing_interval, cfg.warmup)
+                    loss_t.backward()
+                    loss = float(loss_t.detach())
+                if not np.isfinite(loss) or not all(
+                    bool(torch.isfinite(p.grad).all()) for p in parameters
+                ):
+                    rollback("non-finite loss or gradient")
+                    if n_rollbacks > 5:
+                        raise _StopTraining
+                    continue
+                if cfg.gradient_clip is not None:
+                    torch.nn.utils.clip_grad_norm_(parameters, cfg.gradient_clip)
+                optimizer.step()
+                scheduler.step()
+                losses.append(loss)
+            record = {
+                "epoch": epoch,
+                "loss": float(np.mean(losses)) if losses else np.nan,
+                "lr": optimizer.param_groups[0]["lr"],
+            }
+            if validate is not None:
+                record.update(validate())
+            record["time"] = time.perf_counter() - start
+            history.append(record)
+            improved = validate is not None and record["selection"] < best["selection"]
+            if improved:
+                best.update(selection=record["selection"], epoch=epoch, state=_snapshot(model))
+                since_best = 0
+            else:
+                since_best += 1
+            if verbose:
+                _print_epoch(record, cfg.n_epochs, improved)
+            if cfg.n_iter_no_change is not None and since_best >= cfg.n_iter_no_change:
+                if verbose:
+                    print(f"No improvement in {since_best} epochs: stopping early.")
+                break
+    except KeyboardInterrupt:
+        warnings.warn(
+            f"Training interrupted at epoch {len(history)}; keeping the best model so far "
+            f"(epoch {best['epoch']}).",
+            UserWarning,
+            stacklevel=2,
+        )
+    except _StopTraining:
+        warnings.warn(
+            "Training kept diverging after repeated rollbacks; stopped and kept the best "
+            f"model so far (epoch {best['epoch']}).",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+
+    if validate is None:
+        best["epoch"] = len(history)
+    else:
+        model.load_state_dict(best["state"])
+    return history, best["epoch"]
+
+
+class _StopTraining(Exception):
+    pass
+
+
+def _print_epoch(record: dict, n_epochs: int, improved: bool) -> None:
+    extra = "  ".join(
+        f"{k}={v:.4g}" for k, v in record.items()
+        if k not in ("epoch", "loss", "lr", "time", "selection") and isinstance(v, float)
+    )
+    flag = " *" if improved else ""
+    print(
+        f"epoch {record['epoch']:4d}/{n_epochs}  loss={record['loss']:.5f}  "
+        f"{extra}  t={record['time']:.1f}s{flag}",
+        flush=True,
+    )

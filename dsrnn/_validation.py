@@ -1,0 +1,127 @@
+"""Input validation with messages that say what was received and what is required."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["check_series", "check_int", "check_float", "check_finite"]
+
+
+def check_int(value, name: str, minimum: int | None = None, allow_none: bool = False):
+    """Return ``value`` as an int, or raise a ValueError/TypeError naming it."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {value!r} of type {type(value).__name__}.")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {value}.")
+    return int(value)
+
+
+def check_float(value, name: str, *, positive: bool = False, minimum: float | None = None,
+                maximum: float | None = None, allow_none: bool = False):
+    """Return ``value`` as a finite float within bounds, or raise naming it."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}.")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}.")
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be > 0; got {value}.")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {value}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}; got {value}.")
+    return value
+
+
+def check_finite(X: np.ndarray, name: str = "X") -> None:
+    """Raise a ValueError that gives the position of the first NaN or inf in X."""
+    bad = ~np.isfinite(X)
+    if bad.any():
+        pos = tuple(int(i) for i in np.argwhere(bad)[0])
+        kind = "NaN" if np.isnan(X[pos]) else "inf"
+        raise ValueError(
+            f"{name} contains {int(bad.sum())} non-finite value(s) (NaN or inf); the first is "
+            f"{kind} at index {pos}. Remove or interpolate them before fitting: "
+            f"a reconstruction needs a finite time series."
+        )
+
+
+def _as_2d_float(X, name: str) -> np.ndarray:
+    if hasattr(X, "__array__") or isinstance(X, (list, tuple)):
+        try:
+            arr = np.asarray(X)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{name} could not be converted to a numeric array: {exc}") from exc
+    else:
+        raise TypeError(
+            f"{name} must be an array-like of shape (n_samples, n_features); "
+            f"got an object of type {type(X).__name__}."
+        )
+    if arr.dtype.kind not in "biuf":
+        try:
+            arr = arr.astype(np.float64)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"{name} must hold numbers; got an array of dtype {arr.dtype} that cannot be "
+                f"converted to float ({exc})."
+            ) from exc
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D, shape (n_samples, n_features) with time along the rows; "
+            f"got an array with {arr.ndim} dimension(s) and shape {arr.shape}. "
+            + ("Reshape a single variable with x.reshape(-1, 1)." if arr.ndim == 1 else "")
+        )
+    if arr.shape[1] < 1:
+        raise ValueError(f"{name} must have at least one feature (column); got shape {arr.shape}.")
+    arr = arr.astype(np.float64, copy=False)
+    check_finite(arr, name)
+    return arr
+
+
+def check_series(X, min_length: int = 2, name: str = "X") -> list[np.ndarray]:
+    """Validate one series (T, N) or a list of them; return a list of float64 arrays.
+
+    Parameters
+    ----------
+    X : array-like of shape (T, N), or list of such arrays
+        A list (or tuple) whose elements are themselves 2-D is taken as several
+        series; anything else as one series.
+    min_length : int
+        Minimum number of rows every series must have.
+    name : str
+        Name used in error messages.
+
+    Returns
+    -------
+    series : list of ndarray of shape (T_k, N), float64
+    """
+    is_list = isinstance(X, (list, tuple)) and len(X) > 0 and all(
+        np.ndim(s) == 2 for s in X
+    )
+    if isinstance(X, (list, tuple)) and len(X) == 0:
+        raise ValueError(f"{name} is empty; expected an array of shape (n_samples, n_features).")
+    if is_list:
+        series = [_as_2d_float(s, f"{name}[{k}]") for k, s in enumerate(X)]
+        widths = {s.shape[1] for s in series}
+        if len(widths) > 1:
+            shapes = [s.shape for s in series]
+            raise ValueError(
+                f"All series in {name} must have the same number of features (columns); "
+                f"got shapes {shapes}."
+            )
+    else:
+        series = [_as_2d_float(X, name)]
+    for k, s in enumerate(series):
+        if s.shape[0] < min_length:
+            label = f"{name}[{k}]" if is_list else name
+            raise ValueError(
+                f"{label} has {s.shape[0]} time steps; at least {min_length} are required "
+                f"(seq_len + warmup + 1 for training)."
+            )
+    return series
