@@ -596,8 +596,9 @@ def _qr_recursion(stream, n, A, W2, h2, K, clipped, k_qr, Q, per_chunk, want_dia
                         record += 1
     worst = 0.0
     if want_diag and k_qr > 1 and k > 1:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = diag.max(axis=1) / diag.min(axis=1)
+        # only the rows written (the recursion stops early when the orbit diverges)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            ratio = diag[:record].max(axis=1) / diag[:record].min(axis=1)
         ratio = ratio[np.isfinite(ratio)]
         worst = float(ratio.max()) if ratio.size else 0.0
     return np.ascontiguousarray(QT.T), (diag if want_diag else None), worst
