@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -10,16 +11,54 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._initialization import ridge_initialization
+from ._initialization import _smooth, ridge_initialization
 from ._model import ShallowPLRNN, init_plrnn_parameters
 from ._plrnn_numpy import plrnn_trajectory
+from ._threads import limit_threads_in_fit
 from ._training import TrainConfig, train_stf
-from ._validation import check_float, check_int, check_series, check_finite
+from ._validation import (check_feature_names, check_float, check_float_array,
+                          check_int, check_series)
 
 __all__ = ["PLRNNRegressor"]
 
 _BACKENDS = ("auto", "numpy", "torch")
 _INITS = ("ridge", "random")
+
+
+@contextlib.contextmanager
+def _kernel_divergence_warnings_off():
+    """Silence the numpy kernel's own divergence warning (the caller issues one instead)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="shPLRNN orbit diverged",
+                                category=RuntimeWarning)
+        yield
+
+
+def _nan_after_divergence(Y: np.ndarray, method: str, first_step: int) -> np.ndarray:
+    """Make every row from a run's first non-finite row on NaN, with one RuntimeWarning.
+
+    ``Y`` is (T, N) or (B, T, N); row ``t`` is step ``t + first_step`` of the run.
+    """
+    bad = ~np.isfinite(Y).all(axis=-1)  # (T,) or (B, T)
+    if not bad.any():
+        return Y
+    runs = bad[None] if Y.ndim == 2 else bad
+    rows = Y[None] if Y.ndim == 2 else Y
+    where = []
+    for b in np.flatnonzero(runs.any(axis=1)):
+        t = int(np.argmax(runs[b]))
+        rows[b, t:] = np.nan
+        where.append(f"{'' if Y.ndim == 2 else f'run {b}: '}step {t + first_step} "
+                     f"(row {t})")
+    more = f" and {len(where) - 5} more runs" if len(where) > 5 else ""
+    warnings.warn(
+        f"{method}: the model's free run diverged (became non-finite) at "
+        f"{', '.join(where[:5])}{more}; that row and all later ones are NaN. The model is "
+        f"unstable from this initial condition.",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return Y
 
 
 class PLRNNRegressor(BaseEstimator):
@@ -107,6 +146,15 @@ class PLRNNRegressor(BaseEstimator):
         hyperplanes through data points and solves the observed rows of ``A``,
         ``W1`` and ``h1`` by ridge regression of the one-step map on the lightly
         smoothed data, with the unobserved units silent; STF then refines it.
+    n_threads : int or None, default=None
+        Threads torch (and numpy's BLAS) may use during :meth:`fit`; the
+        previous setting is restored afterwards. None leaves the process as it
+        is, except inside a parallel worker (``GridSearchCV(n_jobs > 1)`` with
+        any joblib backend, or a dask.distributed worker), where the fit uses
+        the ``OMP_NUM_THREADS`` the backend set for its workers (loky:
+        ``cpu_count() // n_jobs``) or 1 where it set none (threading,
+        multiprocessing, in-process dask), so that parallel fits do not
+        oversubscribe the cores.
 
     Attributes
     ----------
@@ -114,6 +162,9 @@ class PLRNNRegressor(BaseEstimator):
         The trained torch module (on the CPU, float32).
     n_features_in_ : int
         Number of observed variables N.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of ``X`` (of its first series), defined only when it was
+        a DataFrame with string column names; :meth:`predict` checks them.
     history_ : list of dict
         One dict per epoch: ``epoch``, ``loss``, ``lr``, ``time`` (seconds since
         the start of training), ``D_stsp`` and ``D_H`` on the held-out data and
@@ -128,6 +179,8 @@ class PLRNNRegressor(BaseEstimator):
     initial_window_ : ndarray of shape (warmup + 1, n_features)
         The first rows of the (first) training series: the default start of
         :meth:`generate` and :meth:`lyapunov_spectrum`.
+    n_threads_ : int
+        ``torch.get_num_threads()`` during the fit (see ``n_threads``).
 
     See Also
     --------
@@ -180,6 +233,9 @@ class PLRNNRegressor(BaseEstimator):
         lyapunov_steps=20000,
         backend="auto",
         init="ridge",
+        smoothing=0,
+        n_threads=None,
+        forcing_alpha=1.0,
     ):
         self.n_latent = n_latent
         self.n_hidden = n_hidden
@@ -203,6 +259,9 @@ class PLRNNRegressor(BaseEstimator):
         self.lyapunov_steps = lyapunov_steps
         self.backend = backend
         self.init = init
+        self.smoothing = smoothing
+        self.forcing_alpha = forcing_alpha
+        self.n_threads = n_threads
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
@@ -233,6 +292,9 @@ class PLRNNRegressor(BaseEstimator):
             "n_iter_no_change": check_int(self.n_iter_no_change, "n_iter_no_change", 1,
                                           allow_none=True),
             "lyapunov_steps": check_int(self.lyapunov_steps, "lyapunov_steps", 0),
+            "smoothing": check_int(self.smoothing, "smoothing", 0),
+            "forcing_alpha": check_float(self.forcing_alpha, "forcing_alpha", positive=True,
+                                         maximum=1.0),
             "verbose": check_int(int(self.verbose) if isinstance(self.verbose, bool)
                                  else self.verbose, "verbose", 0),
         }
@@ -264,6 +326,7 @@ class PLRNNRegressor(BaseEstimator):
         return p
 
     # ------------------------------------------------------------------- fit
+    @limit_threads_in_fit
     def fit(self, X, y=None):
         """Fit the shPLRNN to one or several time series.
 
@@ -295,13 +358,17 @@ class PLRNNRegressor(BaseEstimator):
                 f"for data with N={N} features."
             )
         self.n_features_in_ = N
+        check_feature_names(self, X, reset=True)
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
 
+        if p["smoothing"] > 3:
+            series = [_smooth(s, p["smoothing"]) for s in series]
         train, val = self._split_validation(series, p, min_length)
 
         model = ShallowPLRNN(N, p["n_latent"], p["n_hidden"], clipped=bool(self.clipped))
         if self.init == "ridge":
-            init_params = ridge_initialization(train, p["n_latent"], p["n_hidden"], rng)
+            init_params = ridge_initialization(train, p["n_latent"], p["n_hidden"], rng,
+                                               smoothing=0 if p["smoothing"] > 3 else 15)
         else:
             init_params = init_plrnn_parameters(p["n_latent"], p["n_hidden"], rng)
         model.load_numpy_params(init_params)
@@ -315,6 +382,7 @@ class PLRNNRegressor(BaseEstimator):
             batch_size=p["batch_size"], learning_rate=p["learning_rate"],
             lr_decay=p["lr_decay"], gradient_clip=p["gradient_clip"],
             n_iter_no_change=p["n_iter_no_change"], backend=p["backend"],
+            forcing_alpha=p["forcing_alpha"],
         )
         validate = None if val is None else self._make_validator(val, p)
         self.history_, self.best_epoch_ = train_stf(
@@ -417,15 +485,18 @@ class PLRNNRegressor(BaseEstimator):
         params = self.model_.numpy_params()
         N = self.n_features_in_
         if x0 is None:
-            return self._run(params, self.initial_window_, n_steps)
-        x0 = np.asarray(x0, dtype=np.float64)
-        if x0.ndim not in (1, 2) or x0.shape[-1] != N:
-            raise ValueError(
-                f"x0 must have shape ({N},) or (n_runs, {N}) for a model fitted on {N} "
-                f"feature(s); got shape {x0.shape}."
-            )
-        check_finite(x0, "x0")
-        return self._run(params, x0[..., None, :], n_steps)
+            prefix = self.initial_window_
+        else:
+            x0 = check_float_array(x0, "x0")
+            if x0.ndim not in (1, 2) or x0.shape[-1] != N:
+                raise ValueError(
+                    f"x0 must have shape ({N},) or (n_runs, {N}) for a model fitted on {N} "
+                    f"feature(s); got shape {x0.shape}."
+                )
+            prefix = x0[..., None, :]
+        with _kernel_divergence_warnings_off():
+            Y = self._run(params, prefix, n_steps)
+        return _nan_after_divergence(Y, "generate", first_step=1)
 
     def predict(self, X):
         """Free run seeded by the start of X, with the same shape as X.
@@ -444,6 +515,7 @@ class PLRNNRegressor(BaseEstimator):
         Y : ndarray of shape (n_samples, n_features)
         """
         check_is_fitted(self)
+        check_feature_names(self, X, reset=False)
         X = check_series(X, min_length=1)
         if len(X) != 1:
             raise ValueError("predict takes one series (a 2-D array), not a list of series.")
@@ -461,14 +533,15 @@ class PLRNNRegressor(BaseEstimator):
             return Y
         params = self.model_.numpy_params()
         # one-step predictions during the warm-up, then the free run
-        z = self._warm_state(params, X[:1])
-        for k in range(W):
-            z = plrnn_trajectory(z, 1, **params)[1]
-            Y[k + 1] = z[: X.shape[1]]
-            z[: X.shape[1]] = X[k + 1]
-        if T - 1 - W > 0:
-            Y[W + 1 :] = plrnn_trajectory(z, T - 1 - W, **params)[1:, : X.shape[1]]
-        return Y
+        with _kernel_divergence_warnings_off():
+            z = self._warm_state(params, X[:1])
+            for k in range(W):
+                z = plrnn_trajectory(z, 1, **params)[1]
+                Y[k + 1] = z[: X.shape[1]]
+                z[: X.shape[1]] = X[k + 1]
+            if T - 1 - W > 0:
+                Y[W + 1 :] = plrnn_trajectory(z, T - 1 - W, **params)[1:, : X.shape[1]]
+        return _nan_after_divergence(Y, "predict", first_step=0)
 
     def score(self, X, y=None):
         """Negative state-space divergence between X and a free run seeded by X.
@@ -527,18 +600,111 @@ class PLRNNRegressor(BaseEstimator):
         n_steps = check_int(n_steps, "n_steps", 1)
         params = self.model_.numpy_params()
         if x0 is None:
-            z0 = self._warm_state(params, self.initial_window_)
+            prefix = self.initial_window_
         else:
-            x0 = np.asarray(x0, dtype=np.float64)
+            x0 = check_float_array(x0, "x0")
             if x0.shape != (self.n_features_in_,):
                 raise ValueError(
                     f"x0 must have shape ({self.n_features_in_},); got shape {x0.shape}."
                 )
-            check_finite(x0, "x0")
-            z0 = self._warm_state(params, x0[None, :])
+            prefix = x0[None, :]
+        with _kernel_divergence_warnings_off():
+            z0 = self._warm_state(params, prefix)
+        if not np.all(np.isfinite(z0)):
+            warnings.warn(
+                f"Lyapunov spectrum not computed: the model's orbit became non-finite during "
+                f"the warm-up on the {len(prefix)} initial row(s); returning NaN.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            return np.full(params["A"].shape[0], np.nan)
         kwargs = {}
         if reorthonormalize_every is not None:
             kwargs["reorthonormalize_every"] = reorthonormalize_every
         return plrnn_lyapunov_spectrum(
             params, z0, n_steps, n_transient=n_transient, dt=float(self.dt), **kwargs
         )
+
+    # ----------------------------------------------------------- persistence
+    def save(self, path):
+        """Save the fitted estimator to a file that is safe to load (no pickle).
+
+        The file is a NumPy ``.npz`` archive holding only arrays and a JSON
+        header (format name and version, dsrnn version, :meth:`get_params`, the
+        model's size); :meth:`load` reads it with ``allow_pickle=False``, so a
+        file from an untrusted source cannot run code. Every fitted attribute is
+        kept (``model_`` parameters, ``history_``, ``lyapunov_spectrum_``, ...):
+        the loaded estimator's :meth:`generate` equals this one's bit for bit.
+        A ``random_state`` that is a ``RandomState`` instance is saved as None
+        (with a warning); an int is kept. See :mod:`dsrnn._persistence` for the
+        layout. ``pickle`` and ``joblib`` also work, for trusted files only.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file object
+            Where to write; no extension is added. An existing file is replaced
+            only once the new one is complete.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from dsrnn import PLRNNRegressor
+        >>> t = np.arange(600) * 0.1
+        >>> X = np.column_stack([np.sin(t), np.cos(t)])
+        >>> est = PLRNNRegressor(n_latent=4, n_hidden=8, seq_len=20, n_epochs=1,
+        ...                      batches_per_epoch=5, lyapunov_steps=0,
+        ...                      random_state=0).fit(X)
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.dsrnn")
+        >>> est.save(path)
+        >>> loaded = PLRNNRegressor.load(path)
+        >>> bool(np.array_equal(loaded.generate(50), est.generate(50)))
+        True
+        """
+        from ._persistence import save_estimator
+
+        save_estimator(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """Load an estimator written by :meth:`save`.
+
+        Nothing in the file is executed: it is read with
+        ``numpy.load(path, allow_pickle=False)``. The model is put on the CPU
+        (set ``est.model_.to(device)`` to move it).
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file object
+
+        Returns
+        -------
+        est : PLRNNRegressor
+            The fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            If the file is not a dsrnn model file (including one holding pickled
+            objects), or was written in a newer format version than this dsrnn
+            reads.
+
+        Examples
+        --------
+        >>> import io
+        >>> import numpy as np
+        >>> from dsrnn import PLRNNRegressor
+        >>> t = np.arange(600) * 0.1
+        >>> X = np.column_stack([np.sin(t), np.cos(t)])
+        >>> est = PLRNNRegressor(n_latent=4, n_hidden=8, seq_len=20, n_epochs=1,
+        ...                      batches_per_epoch=5, lyapunov_steps=0,
+        ...                      random_state=0).fit(X)
+        >>> buffer = io.BytesIO()
+        >>> est.save(buffer)
+        >>> _ = buffer.seek(0)
+        >>> PLRNNRegressor.load(buffer).get_params() == est.get_params()
+        True
+        """
+        from ._persistence import load_estimator
+
+        return load_estimator(cls, path)

@@ -169,7 +169,7 @@ class ShallowPLRNN(nn.Module):
         return torch.stack(states)
 
     def forced_unroll(
-        self, x: torch.Tensor, forcing_interval: int, warmup: int = 0
+        self, x: torch.Tensor, forcing_interval: int, warmup: int = 0, alpha: float = 1.0
     ) -> torch.Tensor:
         r"""Sparse-teacher-forced unroll over a batch of windows.
 
@@ -177,22 +177,27 @@ class ShallowPLRNN(nn.Module):
         :math:`z_0 = [x_0, 0, \ldots, 0]`; the observed units are replaced by the
         data at every step ``t < warmup`` and at ``t = warmup + k·forcing_interval``
         (see :func:`dsrnn.forcing_mask`); gradients flow through the unobserved
-        units across forcing points.
+        units across forcing points. With ``alpha < 1`` the read-out units are
+        only pulled towards the data, ``(1 - alpha) z + alpha x`` (generalized
+        teacher forcing), except at the start and during the warm-up.
 
         Returns the read-outs of the τ predicted states *before* any forcing
         replaces them, i.e. the model's predictions of ``x[:, warmup+1:]``,
         shape (B, τ, N).
         """
-        from ._stf import forcing_mask  # local import: no cycle at module load
+        from ._stf import forcing_weights  # local import: no cycle at module load
 
         B, T1, N = x.shape
         n_steps = T1 - 1
-        forced = forcing_mask(n_steps, forcing_interval, warmup)
+        weights = forcing_weights(n_steps, forcing_interval, warmup, alpha).tolist()
         z = torch.zeros(B, self.n_latent, dtype=x.dtype, device=x.device)
         preds = []
         for t in range(n_steps):
-            if forced[t]:
+            a = weights[t]
+            if a == 1.0:
                 z = torch.cat([x[:, t], z[:, N:]], dim=1)
+            elif a > 0.0:
+                z = torch.cat([(1.0 - a) * z[:, :N] + a * x[:, t], z[:, N:]], dim=1)
             z = self.forward(z)
             if t >= warmup:
                 preds.append(z[:, :N])

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-__all__ = ["forcing_mask", "sample_windows", "stf_loss_torch", "NumpySTF", "stf_loss_and_grad_numpy"]
+__all__ = ["forcing_mask", "forcing_weights", "sample_windows", "stf_loss_torch", "NumpySTF", "stf_loss_and_grad_numpy"]
 
 
 def forcing_mask(n_steps: int, forcing_interval: int, warmup: int = 0) -> np.ndarray:
@@ -50,6 +50,31 @@ def forcing_mask(n_steps: int, forcing_interval: int, warmup: int = 0) -> np.nda
     return (t < warmup) | ((t >= warmup) & ((t - warmup) % int(forcing_interval) == 0))
 
 
+def forcing_weights(
+    n_steps: int, forcing_interval: int, warmup: int = 0, alpha: float = 1.0
+) -> np.ndarray:
+    """Weight of the data in the forced read-out units at every step of an unroll.
+
+    At a forcing step the read-out units become ``(1 - a) * z + a * x``. The
+    initial step and the warm-up steps are always fully forced (``a = 1``); the
+    other steps of :func:`forcing_mask` get ``a = alpha`` (``alpha = 1`` is
+    sparse teacher forcing's replacement, ``alpha < 1`` with
+    ``forcing_interval = 1`` is generalized teacher forcing); unforced steps 0.
+
+    Returns
+    -------
+    weights : ndarray of float, shape (n_steps,)
+
+    Examples
+    --------
+    >>> forcing_weights(6, forcing_interval=2, warmup=1, alpha=0.25)
+    array([1.  , 0.25, 0.  , 0.25, 0.  , 0.25])
+    """
+    w = forcing_mask(n_steps, forcing_interval, warmup).astype(float) * float(alpha)
+    w[: max(int(warmup), 1)] = 1.0
+    return w
+
+
 def sample_windows(
     series: list[np.ndarray], window: int, batch_size: int, rng: np.random.Generator
 ) -> np.ndarray:
@@ -73,12 +98,14 @@ def sample_windows(
     return out
 
 
-def stf_loss_torch(model, x: torch.Tensor, forcing_interval: int, warmup: int) -> torch.Tensor:
+def stf_loss_torch(
+    model, x: torch.Tensor, forcing_interval: int, warmup: int, alpha: float = 1.0
+) -> torch.Tensor:
     """STF mean squared error of ``model`` on time-major windows ``x`` (T_W + τ + 1, B, N).
 
     ``L = 1/(τ N B) Σ ||x_{t'} - y_{t'}||²`` over the τ steps after the warm-up.
     """
-    preds = model.forced_unroll(x.transpose(0, 1), forcing_interval, warmup)
+    preds = model.forced_unroll(x.transpose(0, 1), forcing_interval, warmup, alpha)
     target = x[warmup + 1 :].transpose(0, 1)
     return torch.mean((preds - target) ** 2)
 
@@ -110,14 +137,14 @@ class NumpySTF:
     """
 
     def __init__(self, n_steps, batch_size, n_observed, n_latent, n_hidden,
-                 forcing_interval, warmup, clipped=False, dtype=np.float32):
+                 forcing_interval, warmup, clipped=False, dtype=np.float32, alpha=1.0):
         T, B, N, M, L = n_steps, batch_size, n_observed, n_latent, n_hidden
         self.shape = (T, B, N, M, L)
         self.warmup = int(warmup)
         self.clipped = bool(clipped)
         self.dtype = np.dtype(dtype)
         self.forced = forcing_mask(T, forcing_interval, warmup)
-        self._forced_list = self.forced.tolist()
+        self._weights = forcing_weights(T, forcing_interval, warmup, alpha).tolist()
         self._unforced = ~self.forced[warmup + 1 :]
         C = np.zeros((T + 1, B, M + 1 + L), dtype=dtype)
         C[:, :, M] = 1.0
@@ -157,7 +184,7 @@ class NumpySTF:
         A, W1, W2, h1, h2 = (params[k] for k in ("A", "W1", "W2", "h1", "h2"))
         T, B, N, M, L = self.shape
         W, C, mask, P, D = self.warmup, self.C, self.mask, self.P, self.D
-        forced = self._forced_list
+        weights = self._weights
         clipped = self.clipped
         c_in, c_z, c_obs, c_h = self._c_in, self._c_z, self._c_obs, self._c_h
         W2T_aug = np.concatenate([W2.T, h2[None, :]], axis=0)  # (M+1, L)
@@ -168,10 +195,15 @@ class NumpySTF:
         # ---- forward
         C[0, :, :M] = 0.0
         for t in range(T):
-            if forced[t]:
+            a = weights[t]
+            if a > 0.0:
                 if t > W:
                     P[t - 1 - W] = c_obs[t]
-                c_obs[t][...] = x[t]
+                if a == 1.0:
+                    c_obs[t][...] = x[t]
+                else:
+                    c_obs[t] *= 1.0 - a
+                    c_obs[t] += a * x[t]
             Ht = c_h[t]
             matmul(c_in[t], W2T_aug, out=Ht)
             if clipped:
@@ -205,8 +237,11 @@ class NumpySTF:
             np.multiply(gr, mask[t], out=d_u[t])
             if t > 0:
                 matmul(D[t], Kb, out=tmp)
-                if forced[t]:
+                a = weights[t]
+                if a == 1.0:
                     tmp[:, :N] = 0.0
+                elif a > 0.0:
+                    tmp[:, :N] *= 1.0 - a
                 d_g[t - 1] += tmp
 
         Zin = C[:T, :, :M].reshape(-1, M)
@@ -226,7 +261,7 @@ class NumpySTF:
 
 
 def stf_loss_and_grad_numpy(
-    params: dict, x: np.ndarray, forcing_interval: int, warmup: int
+    params: dict, x: np.ndarray, forcing_interval: int, warmup: int, alpha: float = 1.0
 ) -> tuple[float, dict]:
     """One-off call of :class:`NumpySTF` (buffers made for this call only).
 
@@ -237,6 +272,8 @@ def stf_loss_and_grad_numpy(
     x : ndarray, shape (T_W + τ + 1, B, N)
         Time-major windows, same dtype as the parameters.
     forcing_interval, warmup : int
+    alpha : float, default=1.0
+        Forcing weight (see :func:`forcing_weights`).
 
     Returns
     -------
@@ -245,5 +282,5 @@ def stf_loss_and_grad_numpy(
     """
     M, L = params["W1"].shape
     ws = NumpySTF(x.shape[0] - 1, x.shape[1], x.shape[2], M, L, forcing_interval,
-                  warmup, params.get("clipped", False), params["W1"].dtype)
+                  warmup, params.get("clipped", False), params["W1"].dtype, alpha)
     return ws.loss_and_grad(params, x)

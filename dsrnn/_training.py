@@ -36,6 +36,7 @@ class TrainConfig:
     gradient_clip: Optional[float]
     n_iter_no_change: Optional[int]
     backend: str  # "numpy" or "torch"
+    forcing_alpha: float = 1.0
 
 
 def _params_numpy(model) -> dict:
@@ -95,7 +96,7 @@ def train_stf(
     if cfg.backend == "numpy":
         workspace = NumpySTF(
             window - 1, cfg.batch_size, N, model.n_latent, model.n_hidden,
-            cfg.forcing_interval, cfg.warmup, model.clipped, np.float32,
+            cfg.forcing_interval, cfg.warmup, model.clipped, np.float32, cfg.forcing_alpha,
         )
         params = _params_numpy(model)
     parameters = list(model.parameters())
@@ -129,16 +130,20 @@ def train_stf(
     try:
         for epoch in range(1, cfg.n_epochs + 1):
             losses = []
+            rollbacks_before = n_rollbacks
             for _ in range(cfg.batches_per_epoch):
                 x = sample_windows(series, window, cfg.batch_size, rng)
                 optimizer.zero_grad(set_to_none=False)
                 if workspace is not None:
-                    loss, grads = workspace.loss_and_grad(params, x)
+                    # overflow is detected below and reported as a ConvergenceWarning
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        loss, grads = workspace.loss_and_grad(params, x)
                     for name, p in zip(("A", "W1", "W2", "h1", "h2"), parameters):
                         p.grad = torch.from_numpy(grads[name])
                 else:
                     xt = torch.from_numpy(x).to(device)
-                    loss_t = stf_loss_torch(model, xt, cfg.forcing_interval, cfg.warmup)
+                    loss_t = stf_loss_torch(model, xt, cfg.forcing_interval, cfg.warmup,
+                                            cfg.forcing_alpha)
                     loss_t.backward()
                     loss = float(loss_t.detach())
                 if not np.isfinite(loss) or not all(
@@ -166,6 +171,14 @@ def train_stf(
             if improved:
                 best.update(selection=record["selection"], epoch=epoch, state=_snapshot(model))
                 since_best = 0
+            elif validate is None:
+                # no model selection: the best so far is the end of the last epoch that
+                # trained without diverging; a later divergence or an interruption returns to it
+                if n_rollbacks == rollbacks_before and all(
+                    bool(torch.isfinite(p).all()) for p in parameters
+                ):
+                    best.update(epoch=epoch, state=_snapshot(model))
+                since_best += 1
             else:
                 since_best += 1
             if verbose:
@@ -189,10 +202,9 @@ def train_stf(
             stacklevel=2,
         )
 
-    if validate is None:
-        best["epoch"] = len(history)
-    else:
-        model.load_state_dict(best["state"])
+    # without validation, best is the end of the last epoch that trained without diverging
+    # (normally the final epoch; an earlier one after an interruption or a divergence)
+    model.load_state_dict(best["state"])
     return history, best["epoch"]
 
 

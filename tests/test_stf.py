@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from dsrnn import ShallowPLRNN, forcing_mask, init_plrnn_parameters
-from dsrnn._stf import NumpySTF, sample_windows, stf_loss_and_grad_numpy, stf_loss_torch
+from dsrnn._stf import NumpySTF, forcing_weights, sample_windows, stf_loss_and_grad_numpy, stf_loss_torch
 
 
 def test_forcing_schedule_without_warmup():
@@ -16,6 +16,12 @@ def test_forcing_schedule_without_warmup():
 def test_forcing_schedule_with_warmup_forces_every_warmup_step():
     mask = forcing_mask(12, forcing_interval=5, warmup=3)
     assert np.flatnonzero(mask).tolist() == [0, 1, 2, 3, 8]
+
+
+def test_forcing_weights_keep_start_and_warmup_fully_forced():
+    w = forcing_weights(9, forcing_interval=3, warmup=2, alpha=0.2)
+    np.testing.assert_allclose(w, [1, 1, 0.2, 0, 0, 0.2, 0, 0, 0.2])
+    np.testing.assert_array_equal(forcing_weights(9, 3, 2) > 0, forcing_mask(9, 3, 2))
 
 
 def test_forcing_interval_one_is_classical_teacher_forcing():
@@ -56,14 +62,15 @@ def test_warmup_predictions_carry_no_loss():
 
 
 @pytest.mark.parametrize("clipped", [False, True])
-@pytest.mark.parametrize("tf,W", [(1, 0), (4, 0), (3, 5), (50, 2)])
-def test_numpy_gradient_equals_autograd(clipped, tf, W):
+@pytest.mark.parametrize("tf,W,alpha", [(1, 0, 1.0), (4, 0, 1.0), (3, 5, 1.0), (50, 2, 1.0),
+                                        (1, 0, 0.3), (5, 3, 0.6)])
+def test_numpy_gradient_equals_autograd(clipped, tf, W, alpha):
     N, M, L, tau, B = 3, 7, 12, 17, 5
     m, p = _model_and_params(N, M, L, clipped, seed=tf + W)
     x = np.random.default_rng(tf).standard_normal((W + tau + 1, B, N))
-    loss_t = stf_loss_torch(m, torch.from_numpy(x), tf, W)
+    loss_t = stf_loss_torch(m, torch.from_numpy(x), tf, W, alpha)
     loss_t.backward()
-    loss, grads = stf_loss_and_grad_numpy(p, x, tf, W)
+    loss, grads = stf_loss_and_grad_numpy(p, x, tf, W, alpha)
     assert loss == pytest.approx(float(loss_t.detach()), rel=1e-12)
     for name, g in grads.items():
         np.testing.assert_allclose(g, getattr(m, name).grad.numpy(), rtol=1e-9, atol=1e-12)
