@@ -11,9 +11,10 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._initialization import _smooth, ridge_initialization
+from ._initialization import ridge_initialization
 from ._model import ShallowPLRNN, init_plrnn_parameters
 from ._plrnn_numpy import plrnn_trajectory
+from ._preprocessing import select_smoothing_window, smooth
 from ._threads import limit_threads_in_fit
 from ._training import TrainConfig, train_stf
 from ._validation import (check_feature_names, check_float, check_float_array,
@@ -213,13 +214,13 @@ class PLRNNRegressor(BaseEstimator):
         self,
         n_latent=20,
         n_hidden=100,
-        seq_len=50,
-        forcing_interval=10,
+        seq_len=100,
+        forcing_interval=25,
         warmup=0,
-        n_epochs=60,
+        n_epochs=150,
         batches_per_epoch=50,
-        batch_size=16,
-        learning_rate=1e-3,
+        batch_size=32,
+        learning_rate=3e-3,
         dt=1.0,
         random_state=None,
         device="cpu",
@@ -232,10 +233,11 @@ class PLRNNRegressor(BaseEstimator):
         n_iter_no_change=None,
         lyapunov_steps=20000,
         backend="auto",
-        init="ridge",
-        smoothing=0,
+        init="random",
+        smoothing="auto",
         n_threads=None,
         forcing_alpha=1.0,
+        callback=None,
     ):
         self.n_latent = n_latent
         self.n_hidden = n_hidden
@@ -261,6 +263,7 @@ class PLRNNRegressor(BaseEstimator):
         self.init = init
         self.smoothing = smoothing
         self.forcing_alpha = forcing_alpha
+        self.callback = callback
         self.n_threads = n_threads
 
     # ------------------------------------------------------------------ tags
@@ -292,12 +295,13 @@ class PLRNNRegressor(BaseEstimator):
             "n_iter_no_change": check_int(self.n_iter_no_change, "n_iter_no_change", 1,
                                           allow_none=True),
             "lyapunov_steps": check_int(self.lyapunov_steps, "lyapunov_steps", 0),
-            "smoothing": check_int(self.smoothing, "smoothing", 0),
             "forcing_alpha": check_float(self.forcing_alpha, "forcing_alpha", positive=True,
                                          maximum=1.0),
             "verbose": check_int(int(self.verbose) if isinstance(self.verbose, bool)
                                  else self.verbose, "verbose", 0),
         }
+        if not (isinstance(self.smoothing, str) and self.smoothing == "auto"):
+            check_int(self.smoothing, "smoothing", 0)
         if not isinstance(self.clipped, (bool, np.bool_)):
             raise TypeError(f"clipped must be a bool; got {self.clipped!r}.")
         if self.init not in _INITS:
@@ -361,14 +365,18 @@ class PLRNNRegressor(BaseEstimator):
         check_feature_names(self, X, reset=True)
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
 
-        if p["smoothing"] > 3:
-            series = [_smooth(s, p["smoothing"]) for s in series]
+        if isinstance(self.smoothing, str):
+            self.smoothing_window_ = select_smoothing_window(series)
+        else:
+            self.smoothing_window_ = int(self.smoothing) | 1 if self.smoothing >= 5 else 0
+        raw_train, _ = self._split_validation(series, p, min_length)
+        if self.smoothing_window_:
+            series = [smooth(s, self.smoothing_window_) for s in series]
         train, val = self._split_validation(series, p, min_length)
 
         model = ShallowPLRNN(N, p["n_latent"], p["n_hidden"], clipped=bool(self.clipped))
         if self.init == "ridge":
-            init_params = ridge_initialization(train, p["n_latent"], p["n_hidden"], rng,
-                                               smoothing=0 if p["smoothing"] > 3 else 15)
+            init_params = ridge_initialization(raw_train, p["n_latent"], p["n_hidden"], rng)
         else:
             init_params = init_plrnn_parameters(p["n_latent"], p["n_hidden"], rng)
         model.load_numpy_params(init_params)
@@ -385,9 +393,12 @@ class PLRNNRegressor(BaseEstimator):
             forcing_alpha=p["forcing_alpha"],
         )
         validate = None if val is None else self._make_validator(val, p)
+        if self.callback is not None and not callable(self.callback):
+            raise TypeError(f"callback must be callable or None; got {self.callback!r}.")
+        callback = None if self.callback is None else (lambda rec: self.callback(self, rec))
         self.history_, self.best_epoch_ = train_stf(
             model, [s.astype(np.float32) for s in train], config, rng,
-            validate=validate, verbose=p["verbose"], device=p["device"],
+            validate=validate, callback=callback, verbose=p["verbose"], device=p["device"],
         )
         self.model_ = model.cpu()
         if p["lyapunov_steps"] > 0:

@@ -12,19 +12,10 @@ then starts from there instead of from noise.
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import savgol_filter
-
 from ._model import init_plrnn_parameters
+from ._preprocessing import smooth
 
 __all__ = ["ridge_initialization"]
-
-
-def _smooth(x: np.ndarray, window: int) -> np.ndarray:
-    """Cubic Savitzky-Golay filter of odd length ``window`` along time (0 or 1: none)."""
-    window = int(window) | 1
-    if window <= 3 or len(x) <= window:
-        return x
-    return savgol_filter(x, window, 3, axis=0, mode="interp")
 
 
 def ridge_initialization(
@@ -34,7 +25,7 @@ def ridge_initialization(
     rng: np.random.Generator,
     *,
     alpha: float = 1e-6,
-    smoothing: int = 15,
+    smoothing: int = 31,
     max_samples: int = 50_000,
 ) -> dict[str, np.ndarray]:
     r"""shPLRNN parameters whose observed rows are a ridge fit of the one-step map.
@@ -48,7 +39,7 @@ def ridge_initialization(
     rng : numpy.random.Generator
     alpha : float, default=1e-6
         Ridge penalty, relative to the mean diagonal of the normal matrix.
-    smoothing : int, default=15
+    smoothing : int, default=31
         Window (in samples, odd) of the cubic Savitzky-Golay filter applied to
         the data before the fit, to reduce the bias that observation noise in the
         regressors causes; 0 disables it. A cubic filter keeps the peaks of the
@@ -66,7 +57,7 @@ def ridge_initialization(
     params = init_plrnn_parameters(n_latent, n_hidden, rng)
     N = series[0].shape[1]
     L = n_hidden
-    smoothed = [_smooth(s, smoothing) for s in series]
+    smoothed = [smooth(s, smoothing) for s in series]
     X = np.concatenate([s[:-1] for s in smoothed])
     Y = np.concatenate([s[1:] for s in smoothed])
     if len(X) > max_samples:

@@ -55,6 +55,7 @@ def train_stf(
     rng: np.random.Generator,
     *,
     validate: Optional[Callable[[], dict]] = None,
+    callback: Optional[Callable[[dict], bool]] = None,
     verbose: int = 0,
     device: torch.device = torch.device("cpu"),
 ) -> tuple[list[dict], int]:
@@ -69,6 +70,9 @@ def train_stf(
     config : TrainConfig
     rng : numpy.random.Generator
         Draws the training windows.
+    callback : callable, optional
+        Called after every epoch with that epoch's history record (the model
+        holds the epoch's parameters); returning True stops training.
     validate : callable, optional
         Called after every epoch with no argument; returns a dict of measures
         that must contain ``"selection"`` (lower is better, may be inf). The
@@ -186,6 +190,10 @@ def train_stf(
             if cfg.n_iter_no_change is not None and since_best >= cfg.n_iter_no_change:
                 if verbose:
                     print(f"No improvement in {since_best} epochs: stopping early.")
+                break
+            if callback is not None and callback(record):
+                if verbose:
+                    print("Stopped by the callback.")
                 break
     except KeyboardInterrupt:
         warnings.warn(

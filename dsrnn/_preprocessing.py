@@ -1,0 +1,92 @@
+"""Light denoising of oversampled, noisy series before training.
+
+Observation noise biases what a model trained by teacher forcing learns: forced
+with noisy states, the mean-squared-error optimum contracts towards the data and
+underestimates how fast nearby orbits separate. When a series is sampled finely
+compared with its dynamics, a cubic Savitzky-Golay filter removes much of the
+noise while leaving the signal (and its peaks) intact. :func:`select_smoothing_window`
+decides from the data whether that is the case and how wide the filter may be.
+"""
+
+from __future__ import annotations
+
+from math import comb
+
+import numpy as np
+from scipy.signal import savgol_coeffs, savgol_filter
+
+__all__ = ["estimate_noise_std", "select_smoothing_window", "smooth"]
+
+_ORDERS = (4, 6, 8)
+
+
+def estimate_noise_std(x: np.ndarray) -> np.ndarray:
+    """Per-column std of white observation noise, from high-order differences.
+
+    For white noise of variance s², the k-th difference has variance
+    ``C(2k, k) s²``, whatever k; for a smooth, finely sampled signal the
+    differences vanish. The estimate is returned where orders 4, 6 and 8 agree
+    within 10 % (the differences see only noise), NaN where they do not (the
+    signal itself is rough at the sampling scale, e.g. coarsely sampled data).
+
+    Parameters
+    ----------
+    x : ndarray of shape (T, N)
+
+    Returns
+    -------
+    noise_std : ndarray of shape (N,)
+    """
+    est = np.array([np.diff(x, n=k, axis=0).std(axis=0) / np.sqrt(comb(2 * k, k))
+                    for k in _ORDERS])
+    lo, hi = est.min(axis=0), est.max(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        consistent = hi <= 1.1 * lo
+    return np.where(consistent, est[0], np.nan)
+
+
+def smooth(x: np.ndarray, window: int) -> np.ndarray:
+    """Cubic Savitzky-Golay filter of odd length ``window`` along time (< 5: none)."""
+    window = int(window) | 1
+    if window < 5 or len(x) <= window:
+        return x
+    return savgol_filter(x, window, 3, axis=0, mode="interp")
+
+
+def select_smoothing_window(series: list[np.ndarray], max_window: int = 15) -> int:
+    """Widest cubic Savitzky-Golay window that removes noise but no signal (0: none).
+
+    The noise level is estimated by :func:`estimate_noise_std`. Smoothing is
+    used only when it is identifiable and at least 0.5 % of the series' std in
+    every column. A window is accepted when the residual ``x - smooth(x)`` is
+    no larger (within 10 %) than what the filter would remove from white noise
+    of that level: then it takes away noise only.
+
+    Parameters
+    ----------
+    series : list of ndarray of shape (T_k, N)
+    max_window : int, default=15
+
+    Returns
+    -------
+    window : int
+        0, or an odd window length between 5 and ``max_window``.
+    """
+    x = max(series, key=len)
+    if len(x) < 20 * max_window:
+        return 0
+    noise = estimate_noise_std(x)
+    scale = x.std(axis=0)
+    if not np.all(np.isfinite(noise)) or np.any(noise < 0.005 * scale):
+        return 0
+    best = 0
+    for window in range(5, int(max_window) + 1, 2):
+        c = savgol_coeffs(window, 3)
+        # residual of white noise: (1 - c_mid)^2 + sum of the other c^2
+        expected = noise * np.sqrt(1.0 - 2.0 * c[window // 2] + np.sum(c**2))
+        residual = (x - smooth(x, window)).std(axis=0)
+        if np.all(residual <= 1.1 * expected):
+            best = window
+        else:
+            break
+    return best
