@@ -4,12 +4,13 @@ The public API:
 
 - :class:`PLRNNRegressor`, the scikit-learn estimator (sparse teacher forcing);
 - :class:`ShallowPLRNN`, the torch module it trains;
-- :mod:`dsrnn.datasets`, :mod:`dsrnn.lyapunov` and :mod:`dsrnn.metrics`.
+- :mod:`dsrnn.datasets`, :mod:`dsrnn.lyapunov`, :mod:`dsrnn.metrics` and
+  :mod:`dsrnn.preprocessing`.
 """
 
 __version__ = "0.1.0"
 
-from . import datasets, lyapunov, metrics
+from . import datasets, lyapunov, metrics, preprocessing
 from ._estimator import PLRNNRegressor
 from ._model import ShallowPLRNN, init_plrnn_parameters
 from ._stf import forcing_mask
@@ -22,5 +23,6 @@ __all__ = [
     "datasets",
     "lyapunov",
     "metrics",
+    "preprocessing",
     "__version__",
 ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from ._model import init_plrnn_parameters
-from ._preprocessing import smooth
+from .preprocessing import smooth
 
 __all__ = ["ridge_initialization"]
 

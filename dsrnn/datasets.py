@@ -9,6 +9,7 @@ functions of this module and :func:`dsrnn.lyapunov.ode_lyapunov_spectrum`.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import numbers
 import textwrap
@@ -25,6 +26,7 @@ __all__ = [
     "make_lorenz63",
     "delay_embed",
     "load_lorenz63",
+    "load_pretrained_lorenz63",
 ]
 
 ArrayLike = Union[np.ndarray, list, tuple]
@@ -402,8 +404,9 @@ source tree (deterministic; about a minute on one core).
 """
 
 
-def _read_bundled_npz(name: str) -> dict:
-    """Load ``name`` from the installed ``dsrnn._data`` package or the source tree."""
+@contextlib.contextmanager
+def _open_bundled(name: str):
+    """Open ``name`` (binary) from the installed ``dsrnn._data`` package or the source tree."""
     searched = []
     try:
         from importlib import resources
@@ -413,20 +416,28 @@ def _read_bundled_npz(name: str) -> dict:
         searched.append(f"package resource dsrnn._data/{name}")
         if resource.is_file():
             with resource.open("rb") as fh:
-                with np.load(fh, allow_pickle=False) as npz:
-                    return {key: npz[key] for key in npz.files}
+                yield fh
+            return
     except ModuleNotFoundError:
         pass
     path = Path(__file__).resolve().parent.parent / "data" / name
     searched.append(str(path))
     if path.is_file():
-        with np.load(path, allow_pickle=False) as npz:
-            return {key: npz[key] for key in npz.files}
+        with open(path, "rb") as fh:
+            yield fh
+        return
     raise FileNotFoundError(
         f"The bundled data file {name!r} was not found (looked in: "
-        f"{'; '.join(searched)}). In a source checkout, regenerate it with "
-        "`python data/make_lorenz63_data.py`; otherwise reinstall dsrnn."
+        f"{'; '.join(searched)}). In a source checkout, regenerate it with the script "
+        "beside it in data/; otherwise reinstall dsrnn."
     )
+
+
+def _read_bundled_npz(name: str) -> dict:
+    """Load the arrays of the bundled npz file ``name`` (no pickles)."""
+    with _open_bundled(name) as fh:
+        with np.load(fh, allow_pickle=False) as npz:
+            return {key: npz[key] for key in npz.files}
 
 
 def load_lorenz63() -> Bunch:
@@ -531,3 +542,33 @@ def load_lorenz63() -> Bunch:
         feature_names=feature_names,
         DESCR=descr,
     )
+
+
+_PRETRAINED_FILE = "pretrained_lorenz63.npz"
+
+
+def load_pretrained_lorenz63():
+    """Load the shPLRNN pretrained on :func:`load_lorenz63`'s training data.
+
+    The model was trained with ``data/make_pretrained_model.py`` (a fixed seed,
+    a longer training than the defaults) and saved with
+    :meth:`dsrnn.PLRNNRegressor.save`; it loads without executing code from
+    the file.
+
+    Returns
+    -------
+    estimator : PLRNNRegressor
+        A fitted estimator: ``generate``, ``predict``, ``lyapunov_spectrum``
+        work at once.
+
+    Examples
+    --------
+    >>> from dsrnn.datasets import load_pretrained_lorenz63
+    >>> est = load_pretrained_lorenz63()
+    >>> est.generate(1000).shape
+    (1000, 3)
+    """
+    from ._estimator import PLRNNRegressor
+
+    with _open_bundled(_PRETRAINED_FILE) as fh:
+        return PLRNNRegressor.load(fh)

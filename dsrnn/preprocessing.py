@@ -36,6 +36,14 @@ def estimate_noise_std(x: np.ndarray) -> np.ndarray:
     Returns
     -------
     noise_std : ndarray of shape (N,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(20000) * 0.01
+    >>> x = np.sin(t)[:, None] + 0.05 * np.random.default_rng(0).standard_normal((20000, 1))
+    >>> np.round(estimate_noise_std(x), 2)
+    array([0.05])
     """
     est = np.array([np.diff(x, n=k, axis=0).std(axis=0) / np.sqrt(comb(2 * k, k))
                     for k in _ORDERS])
@@ -46,7 +54,19 @@ def estimate_noise_std(x: np.ndarray) -> np.ndarray:
 
 
 def smooth(x: np.ndarray, window: int) -> np.ndarray:
-    """Cubic Savitzky-Golay filter of odd length ``window`` along time (< 5: none)."""
+    """Cubic Savitzky-Golay filter of odd length ``window`` along time (< 5: none).
+
+    Parameters
+    ----------
+    x : ndarray of shape (T, N)
+    window : int
+        Filter length; made odd by adding 1 to an even value.
+
+    Returns
+    -------
+    smoothed : ndarray of shape (T, N)
+        ``x`` itself when the window is below 5 or not shorter than the series.
+    """
     window = int(window) | 1
     if window < 5 or len(x) <= window:
         return x
@@ -71,6 +91,15 @@ def select_smoothing_window(series: list[np.ndarray], max_window: int = 15) -> i
     -------
     window : int
         0, or an odd window length between 5 and ``max_window``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(20000) * 0.01
+    >>> clean = np.column_stack([np.sin(t), np.cos(3 * t)])
+    >>> noisy = clean + 0.05 * np.random.default_rng(0).standard_normal(clean.shape)
+    >>> select_smoothing_window([clean]), select_smoothing_window([noisy])
+    (0, 15)
     """
     x = max(series, key=len)
     if len(x) < 20 * max_window:

@@ -1,0 +1,58 @@
+"""Tests of the noise estimate and the automatic Savitzky-Golay window."""
+
+import numpy as np
+import pytest
+
+from dsrnn.datasets import make_lorenz63
+from dsrnn.preprocessing import estimate_noise_std, select_smoothing_window, smooth
+
+
+@pytest.fixture(scope="module")
+def lorenz_fine():
+    return make_lorenz63(20_000, dt=0.01, random_state=0)
+
+
+@pytest.mark.parametrize("level", [0.01, 0.05, 0.2])
+def test_noise_std_of_white_noise_on_a_smooth_signal(lorenz_fine, level):
+    noisy = lorenz_fine + level * np.random.default_rng(1).standard_normal(lorenz_fine.shape)
+    np.testing.assert_allclose(estimate_noise_std(noisy), level, rtol=0.05)
+
+
+def test_noise_std_is_nan_for_a_coarsely_sampled_signal():
+    coarse = make_lorenz63(5000, dt=0.1, random_state=0)
+    assert np.all(np.isnan(estimate_noise_std(coarse)))
+
+
+def test_window_for_noisy_fine_data_and_none_for_clean_or_coarse(lorenz_fine):
+    noisy = lorenz_fine + 0.05 * np.random.default_rng(2).standard_normal(lorenz_fine.shape)
+    assert select_smoothing_window([noisy]) == 15
+    assert select_smoothing_window([noisy], max_window=9) == 9
+    assert select_smoothing_window([lorenz_fine]) == 0  # clean: nothing to remove
+    coarse = make_lorenz63(5000, dt=0.1, random_state=0)
+    coarse = coarse + 0.05 * np.random.default_rng(3).standard_normal(coarse.shape)
+    assert select_smoothing_window([coarse]) == 0  # would distort the signal
+    assert select_smoothing_window([noisy[:100]]) == 0  # too short to judge
+
+
+def test_smoothing_removes_noise_and_keeps_the_signal(lorenz_fine):
+    noisy = lorenz_fine + 0.05 * np.random.default_rng(4).standard_normal(lorenz_fine.shape)
+    s = smooth(noisy, 15)
+    err_before = np.sqrt(np.mean((noisy - lorenz_fine) ** 2))
+    err_after = np.sqrt(np.mean((s - lorenz_fine) ** 2))
+    assert err_after < 0.6 * err_before
+    short = noisy[:10]
+    assert smooth(noisy, 3) is noisy and smooth(short, 15) is short
+    np.testing.assert_array_equal(smooth(noisy, 0), noisy)
+
+
+def test_estimator_records_the_window(lorenz_fine):
+    from dsrnn import PLRNNRegressor
+
+    noisy = lorenz_fine[:, :2] + 0.05 * np.random.default_rng(5).standard_normal((20_000, 2))
+    kw = dict(n_latent=4, n_hidden=8, seq_len=10, n_epochs=1, batches_per_epoch=2,
+              lyapunov_steps=0, random_state=0)
+    assert PLRNNRegressor(**kw).fit(noisy).smoothing_window_ == 15
+    assert PLRNNRegressor(smoothing=0, **kw).fit(noisy).smoothing_window_ == 0
+    assert PLRNNRegressor(smoothing=8, **kw).fit(noisy).smoothing_window_ == 9
+    with pytest.raises(TypeError, match="smoothing"):
+        PLRNNRegressor(smoothing="strong", **kw).fit(noisy)
