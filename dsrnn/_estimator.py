@@ -611,7 +611,7 @@ class PLRNNRegressor(BaseEstimator):
 
     # -------------------------------------------------------------- lyapunov
     def lyapunov_spectrum(self, n_steps=20000, x0=None, *, n_transient=1000,
-                          reorthonormalize_every=None):
+                          reorthonormalize_every=1):
         """Lyapunov spectrum of the fitted model along a free run (QR method).
 
         Parameters
@@ -622,8 +622,12 @@ class PLRNNRegressor(BaseEstimator):
             Observed initial condition (unobserved units zero); by default the
             warmed-up first training point, as in :meth:`generate`.
         n_transient : int, default=1000
-        reorthonormalize_every : int, default=None
-            Steps between QR factorizations (None: the library's default).
+        reorthonormalize_every : int, default=1
+            Steps between QR factorizations. Trained models often have strongly
+            contracting directions, whose exponents a product of several
+            Jacobians loses to rounding; 1 keeps the whole spectrum accurate
+            (about 1.6 s per 100,000 steps at M=20, L=100), larger values are
+            faster and still exact for the leading exponents.
 
         Returns
         -------
@@ -655,11 +659,9 @@ class PLRNNRegressor(BaseEstimator):
                 stacklevel=2,
             )
             return np.full(params["A"].shape[0], np.nan)
-        kwargs = {}
-        if reorthonormalize_every is not None:
-            kwargs["reorthonormalize_every"] = reorthonormalize_every
         return plrnn_lyapunov_spectrum(
-            params, z0, n_steps, n_transient=n_transient, dt=float(self.dt), **kwargs
+            params, z0, n_steps, n_transient=n_transient, dt=float(self.dt),
+            reorthonormalize_every=check_int(reorthonormalize_every, "reorthonormalize_every", 1),
         )
 
     # ----------------------------------------------------------- persistence
