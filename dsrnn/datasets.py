@@ -405,8 +405,11 @@ source tree (deterministic; about a minute on one core).
 
 
 @contextlib.contextmanager
-def _open_bundled(name: str):
-    """Open ``name`` (binary) from the installed ``dsrnn._data`` package or the source tree."""
+def _open_bundled(name: str, script: str):
+    """Open ``name`` (binary) from the installed ``dsrnn._data`` package or the source tree.
+
+    ``script`` is the file in ``data/`` that regenerates it (named in the error).
+    """
     searched = []
     try:
         from importlib import resources
@@ -428,14 +431,14 @@ def _open_bundled(name: str):
         return
     raise FileNotFoundError(
         f"The bundled data file {name!r} was not found (looked in: "
-        f"{'; '.join(searched)}). In a source checkout, regenerate it with the script "
-        "beside it in data/; otherwise reinstall dsrnn."
+        f"{'; '.join(searched)}). In a source checkout, regenerate it with "
+        f"`python data/{script}`; otherwise reinstall dsrnn."
     )
 
 
-def _read_bundled_npz(name: str) -> dict:
+def _read_bundled_npz(name: str, script: str) -> dict:
     """Load the arrays of the bundled npz file ``name`` (no pickles)."""
-    with _open_bundled(name) as fh:
+    with _open_bundled(name, script) as fh:
         with np.load(fh, allow_pickle=False) as npz:
             return {key: npz[key] for key in npz.files}
 
@@ -497,7 +500,7 @@ def load_lorenz63() -> Bunch:
     >>> ds.feature_names
     ['x(t)', 'x(t-τ)', 'x(t-2τ)']
     """
-    raw = _read_bundled_npz(_DATA_FILE)
+    raw = _read_bundled_npz(_DATA_FILE, "make_lorenz63_data.py")
     dim = int(raw["embedding_dim"])
     lag = int(raw["lag"])
     dt = float(raw["dt"])
@@ -570,5 +573,5 @@ def load_pretrained_lorenz63():
     """
     from ._estimator import PLRNNRegressor
 
-    with _open_bundled(_PRETRAINED_FILE) as fh:
+    with _open_bundled(_PRETRAINED_FILE, "make_pretrained_model.py") as fh:
         return PLRNNRegressor.load(fh)
