@@ -32,6 +32,7 @@ import torch
 
 from dsrnn import PLRNNRegressor, ShallowPLRNN, init_plrnn_parameters
 from dsrnn._stf import NumpySTF, sample_windows
+from dsrnn._training import TrainConfig, train_stf
 from dsrnn.datasets import load_lorenz63
 from dsrnn.metrics import lyapunov_error, state_space_divergence
 
@@ -52,67 +53,57 @@ def plain_torch_loss(params, x, forcing_interval):
     return torch.mean((torch.stack(preds) - x[1:]) ** 2)
 
 
-def part_a(series, device="cpu", n_steps=60):
+def part_a(series, device="cpu", n_steps=200):
     cfg = CONFIG
     rng = np.random.default_rng(0)
     p0 = init_plrnn_parameters(cfg["n_latent"], cfg["n_hidden"], rng)
     window = cfg["seq_len"] + 1
 
-    # plain loop
-    params = [torch.tensor(p0[k], dtype=torch.float32, device=device, requires_grad=True)
-              for k in ("A", "W1", "W2", "h1", "h2")]
-    opt = torch.optim.Adam(params, lr=1e-3)
+    # plain loop, with torch's default thread count and with one thread; the faster counts
     x = sample_windows(series, window, cfg["batch_size"], rng)
-    times = []
-    for i in range(n_steps + 3):
-        t0 = time.perf_counter()
-        xb = torch.from_numpy(sample_windows(series, window, cfg["batch_size"], rng)).to(device)
-        opt.zero_grad()
-        plain_torch_loss(params, xb, cfg["forcing_interval"]).backward()
-        torch.nn.utils.clip_grad_norm_(params, 10.0)
-        opt.step()
-        if device != "cpu":
-            torch.cuda.synchronize()
-        if i >= 3:
-            times.append(time.perf_counter() - t0)
-    baseline_ms = 1e3 * float(np.median(times))
+    default_threads = torch.get_num_threads()
+    baseline = {}
+    for n_threads in sorted({default_threads, 1}, reverse=True):
+        torch.set_num_threads(n_threads)
+        params = [torch.tensor(p0[k], dtype=torch.float32, device=device, requires_grad=True)
+                  for k in ("A", "W1", "W2", "h1", "h2")]
+        opt = torch.optim.Adam(params, lr=1e-3)
+        times = []
+        for i in range(n_steps + 3):
+            t0 = time.perf_counter()
+            xb = torch.from_numpy(sample_windows(series, window, cfg["batch_size"], rng))
+            xb = xb.to(device)
+            opt.zero_grad()
+            plain_torch_loss(params, xb, cfg["forcing_interval"]).backward()
+            torch.nn.utils.clip_grad_norm_(params, 10.0)
+            opt.step()
+            if device != "cpu":
+                torch.cuda.synchronize()
+            if i >= 3:
+                times.append(time.perf_counter() - t0)
+        baseline[n_threads] = 1e3 * float(np.median(times))
+    torch.set_num_threads(default_threads)
+    baseline_ms = min(baseline.values())
 
-    # library: the trainer's step (numpy fused backward on the CPU, autograd elsewhere)
+    # library: its training loop (train_stf) for the same number of steps, no validation
     model = ShallowPLRNN(3, cfg["n_latent"], cfg["n_hidden"]).load_numpy_params(p0).to(device)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    names = ("A", "W1", "W2", "h1", "h2")
-    times = []
-    if device == "cpu":
-        ws = NumpySTF(cfg["seq_len"], cfg["batch_size"], 3, cfg["n_latent"], cfg["n_hidden"],
-                      cfg["forcing_interval"], 0)
-        pnp = {n: getattr(model, n).detach().numpy() for n in names}
-        for i in range(n_steps + 3):
-            t0 = time.perf_counter()
-            xb = sample_windows(series, window, cfg["batch_size"], rng)
-            opt.zero_grad()
-            _, grads = ws.loss_and_grad(pnp, xb)
-            for n, p in zip(names, model.parameters()):
-                p.grad = torch.from_numpy(grads[n])
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
-            opt.step()
-            if i >= 3:
-                times.append(time.perf_counter() - t0)
-    else:
-        from dsrnn._stf import stf_loss_torch
-
-        for i in range(n_steps + 3):
-            t0 = time.perf_counter()
-            xb = torch.from_numpy(sample_windows(series, window, cfg["batch_size"], rng)).to(device)
-            opt.zero_grad()
-            stf_loss_torch(model, xb, cfg["forcing_interval"], 0).backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
-            opt.step()
-            torch.cuda.synchronize()
-            if i >= 3:
-                times.append(time.perf_counter() - t0)
+    config = TrainConfig(
+        seq_len=cfg["seq_len"], forcing_interval=cfg["forcing_interval"], warmup=0,
+        n_epochs=1, batches_per_epoch=n_steps, batch_size=cfg["batch_size"],
+        learning_rate=1e-3, lr_decay=1.0, gradient_clip=10.0, n_iter_no_change=None,
+        backend="numpy" if device == "cpu" else "torch",
+    )
+    train_stf(model, series, TrainConfig(**{**config.__dict__, "batches_per_epoch": 3}), rng,
+              device=torch.device(device))  # warm-up
+    t0 = time.perf_counter()
+    train_stf(model, series, config, rng, device=torch.device(device))
+    if device != "cpu":
+        torch.cuda.synchronize()
+    times = [(time.perf_counter() - t0) / n_steps]
     library_ms = 1e3 * float(np.median(times))
 
     # same gradient on the same batch, float64
+    names = ("A", "W1", "W2", "h1", "h2")
     p64 = [torch.tensor(p0[k], dtype=torch.float64, requires_grad=True) for k in names]
     x64 = torch.from_numpy(x.astype(np.float64))
     plain_torch_loss(p64, x64, cfg["forcing_interval"]).backward()
@@ -122,6 +113,8 @@ def part_a(series, device="cpu", n_steps=60):
     rel = max(float(np.abs(g[n] - p.grad.numpy()).max() / np.abs(p.grad.numpy()).max())
               for n, p in zip(names, p64))
     print(f"(a) [{device}] ms per gradient step at {cfg}:")
+    per_thread = ", ".join(f"{v:.2f} ms with {k} thread(s)" for k, v in baseline.items())
+    print(f"    plain torch loop: {per_thread}")
     print(f"    plain torch loop {baseline_ms:7.2f} ms | library {library_ms:7.2f} ms | "
           f"speed-up {baseline_ms / library_ms:5.1f}x | max rel. gradient difference {rel:.1e}")
     return baseline_ms, library_ms, rel

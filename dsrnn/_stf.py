@@ -124,16 +124,21 @@ class NumpySTF:
     clipped : bool
         Whether the map is the clipped shPLRNN.
     dtype : numpy dtype, default=float32
+    alpha : float, default=1.0
+        Forcing weight (see :func:`forcing_weights`).
 
     Notes
     -----
-    The state, a constant 1 and the hidden activation of step ``t`` share one
-    buffer ``C[t] = [z_t, 1, h_t]``, so that a step is two matrix products,
-    ``h_t = ReLU(C[t, :M+1] @ [W2ᵀ; h2])`` and ``z_{t+1} = C[t] @ [diag(A); h1; W1ᵀ]``.
-    The backward pass uses the same trick with ``D[t] = [∂L/∂z_{t+1}, ∂L/∂u_t]``
-    and forms the parameter gradients with one matrix product each after the
-    time loop. Buffers and their per-step views are made once and reused, which
-    keeps the Python overhead per time step to about ten numpy calls.
+    Buffers are feature-major, (time, feature, batch), so that every per-step
+    result is a contiguous block. The state, a constant 1 and the hidden
+    activation of step ``t`` share one buffer ``C[t] = [z_t; 1; h_t]``: a step
+    is two matrix products, ``h_t = ReLU([W2, h2] C[t, :M+1])`` and
+    ``z_{t+1} = [diag(A), h1, W1] C[t]``. The backward pass stacks
+    ``D[t] = [∂L/∂z_{t+1}; ∂L/∂u_t; ∂L/∂y_t]`` (the last block is the loss
+    gradient of the read-out of step t - 1), so that one product propagates the
+    gradient through the Jacobian and adds the loss term. The parameter
+    gradients are one tensor contraction each after the time loop. Buffers are
+    made once and reused: a time step costs six numpy calls.
     """
 
     def __init__(self, n_steps, batch_size, n_observed, n_latent, n_hidden,
@@ -146,25 +151,17 @@ class NumpySTF:
         self.forced = forcing_mask(T, forcing_interval, warmup)
         self._weights = forcing_weights(T, forcing_interval, warmup, alpha).tolist()
         self._unforced = ~self.forced[warmup + 1 :]
-        C = np.zeros((T + 1, B, M + 1 + L), dtype=dtype)
-        C[:, :, M] = 1.0
+        C = np.zeros((T + 1, M + 1 + L, B), dtype=dtype)
+        C[:, M, :] = 1.0
         self.C = C
-        self.mask = np.empty((T, B, L), dtype=dtype)
-        self.P = np.empty((T - warmup, B, N), dtype=dtype)
-        self.D = np.zeros((T, B, M + L), dtype=dtype)
-        self.gr = np.empty((B, L), dtype=dtype)
-        self.tmp = np.empty((B, M), dtype=dtype)
+        self.mask = np.empty((T, L, B), dtype=dtype)
+        self.P = np.empty((T - warmup, N, B), dtype=dtype)
+        self.D = np.zeros((T, M + L + N, B), dtype=dtype)
+        self.gr = np.empty((L, B), dtype=dtype)
         if clipped:
-            self.U = np.empty((T, B, L), dtype=dtype)
-            self.GR = np.empty((T, B, L), dtype=dtype)
-            self.vbuf = np.empty((B, L), dtype=dtype)
-        # per-step views, made once
-        self._c_in = [C[t, :, : M + 1] for t in range(T)]
-        self._c_z = [C[t, :, :M] for t in range(T + 1)]
-        self._c_obs = [C[t, :, :N] for t in range(T + 1)]
-        self._c_h = [C[t, :, M + 1 :] for t in range(T)]
-        self._d_g = [self.D[t, :, :M] for t in range(T)]
-        self._d_u = [self.D[t, :, M:] for t in range(T)]
+            self.U = np.empty((T, L, B), dtype=dtype)
+            self.GR = np.empty((T, L, B), dtype=dtype)
+            self.vbuf = np.empty((L, B), dtype=dtype)
 
     def loss_and_grad(self, params: dict, x: np.ndarray) -> tuple[float, dict]:
         """Loss and gradients at ``params`` on time-major windows ``x`` (T+1, B, N).
@@ -186,77 +183,86 @@ class NumpySTF:
         W, C, mask, P, D = self.warmup, self.C, self.mask, self.P, self.D
         weights = self._weights
         clipped = self.clipped
-        c_in, c_z, c_obs, c_h = self._c_in, self._c_z, self._c_obs, self._c_h
-        W2T_aug = np.concatenate([W2.T, h2[None, :]], axis=0)  # (M+1, L)
-        K = np.concatenate([np.diag(A), h1[None, :], W1.T], axis=0)  # (M+1+L, M)
-        Kb = np.concatenate([np.diag(A), W2], axis=0)  # (M+L, M)
-        matmul, greater, maximum = np.matmul, np.greater, np.maximum
+        xT = np.ascontiguousarray(x.transpose(0, 2, 1))  # (T+1, N, B)
+        W2_aug = np.concatenate([W2, h2[:, None]], axis=1)  # (L, M+1)
+        K = np.concatenate([np.diag(A), h1[:, None], W1], axis=1)  # (M, M+1+L)
+        Kb = np.concatenate([np.diag(A), W2.T, np.eye(M, N, dtype=A.dtype)], axis=1)
+        Kb_short = np.ascontiguousarray(Kb[:, : M + L])  # (M, M+L)
+        W1T = np.ascontiguousarray(W1.T)
+        dot, maximum = np.dot, np.maximum
 
         # ---- forward
-        C[0, :, :M] = 0.0
+        C[0, :M] = 0.0
         for t in range(T):
+            Ct = C[t]
             a = weights[t]
             if a > 0.0:
                 if t > W:
-                    P[t - 1 - W] = c_obs[t]
+                    P[t - 1 - W] = Ct[:N]
                 if a == 1.0:
-                    c_obs[t][...] = x[t]
+                    Ct[:N] = xT[t]
                 else:
-                    c_obs[t] *= 1.0 - a
-                    c_obs[t] += a * x[t]
-            Ht = c_h[t]
-            matmul(c_in[t], W2T_aug, out=Ht)
+                    Ct[:N] *= 1.0 - a
+                    Ct[:N] += a * xT[t]
+            Ht = Ct[M + 1 :]
+            dot(W2_aug, Ct[: M + 1], out=Ht)
             if clipped:
                 self.U[t] = Ht
-                vbuf = matmul(c_z[t], W2.T, out=self.vbuf)
-                greater(Ht, 0, out=mask[t], casting="unsafe")
+                vbuf = dot(W2, Ct[:M], out=self.vbuf)
+                np.greater(Ht, 0, out=mask[t], casting="unsafe")
                 mask[t] -= vbuf > 0
                 maximum(Ht, 0, out=Ht)
                 Ht -= maximum(vbuf, 0)
             else:
-                greater(Ht, 0, out=mask[t], casting="unsafe")
                 maximum(Ht, 0, out=Ht)
-            matmul(C[t], K, out=c_z[t + 1])
-        P[T - 1 - W] = c_obs[T]
+            dot(K, Ct, out=C[t + 1, :M])
+        if not clipped:  # ReLU'(u) = 1[u > 0] = 1[ReLU(u) > 0], for all steps at once
+            np.greater(C[:T, M + 1 :], 0, out=mask, casting="unsafe")
+        P[T - 1 - W] = C[T, :N]
         # forced steps overwrote their read-out after saving it; the others still hold it
         unforced = self._unforced
-        P[:-1][unforced] = C[W + 1 : T, :, :N][unforced]
+        P[:-1][unforced] = C[W + 1 : T, :N][unforced]
 
-        diff = P - x[W + 1 :]
+        diff = P - xT[W + 1 :]
         loss = float(np.mean(np.square(diff, dtype=np.float64)))
 
         # ---- backward
-        D[:W] = 0.0
-        D[W:, :, :N] = (2.0 / diff.size) * diff
-        D[W:, :, N:M] = 0.0
-        gr, tmp, d_g, d_u = self.gr, self.tmp, self._d_g, self._d_u
+        scale = 2.0 / diff.size
+        loss_grad = D[:, M + L :]  # row t: dL/dy of the output of step t - 1
+        loss_grad[: W + 1] = 0.0
+        np.multiply(diff[:-1], scale, out=loss_grad[W + 1 :], casting="unsafe")
+        D[T - 1, :M] = 0.0
+        D[T - 1, :N] = scale * diff[-1]
+        gr = self.gr
         for t in range(T - 1, -1, -1):
-            matmul(d_g[t], W1, out=gr)
+            Dt = D[t]
+            dot(W1T, Dt[:M], out=gr)
             if clipped:
                 self.GR[t] = gr
-            np.multiply(gr, mask[t], out=d_u[t])
+            np.multiply(gr, mask[t], out=Dt[M : M + L])
             if t > 0:
-                matmul(D[t], Kb, out=tmp)
                 a = weights[t]
-                if a == 1.0:
-                    tmp[:, :N] = 0.0
-                elif a > 0.0:
-                    tmp[:, :N] *= 1.0 - a
-                d_g[t - 1] += tmp
+                if a == 0.0:  # dL/dz_t = J_t^T g + loss gradient, in one product
+                    dot(Kb, Dt, out=D[t - 1, :M])
+                else:  # the forced read-out passes only (1 - a) of the gradient on
+                    g_prev = dot(Kb_short, Dt[: M + L], out=D[t - 1, :M])
+                    g_prev[:N] *= 1.0 - a
+                    g_prev[:N] += Dt[M + L :]
 
-        Zin = C[:T, :, :M].reshape(-1, M)
-        G = D[:, :, :M].reshape(-1, M)
-        GU = D[:, :, M:].reshape(-1, L)
+        Zin = C[:T, :M]
+        G = D[:, :M]
+        GU = D[:, M : M + L]
+        axes = ([0, 2], [0, 2])
         grads = {
-            "A": np.einsum("im,im->m", G, Zin),
-            "W1": G.T @ C[:T, :, M + 1 :].reshape(-1, L),
-            "W2": GU.T @ Zin,
-            "h1": G.sum(0),
+            "A": np.einsum("tmb,tmb->m", G, Zin),
+            "W1": np.tensordot(G, C[:T, M + 1 :], axes=axes),
+            "W2": np.tensordot(GU, Zin, axes=axes),
+            "h1": G.sum(axis=(0, 2)),
         }
         if clipped:
-            grads["h2"] = (self.GR * (self.U > 0)).reshape(-1, L).sum(0)
+            grads["h2"] = (self.GR * (self.U > 0)).sum(axis=(0, 2))
         else:
-            grads["h2"] = GU.sum(0)
+            grads["h2"] = GU.sum(axis=(0, 2))
         return loss, grads
 
 

@@ -19,6 +19,7 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
+from ._optim import NumpyAdam, clip_grad_norm
 from ._stf import NumpySTF, sample_windows, stf_loss_torch
 
 __all__ = ["TrainConfig", "train_stf"]
@@ -128,17 +129,43 @@ def _train_stf_impl(
     window = cfg.warmup + cfg.seq_len + 1
     N = series[0].shape[1]
     total_steps = cfg.n_epochs * cfg.batches_per_epoch
-    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
     gamma = cfg.lr_decay ** (1.0 / max(total_steps, 1))
-    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=gamma)
-    workspace = None
+    parameters = list(model.parameters())
     if cfg.backend == "numpy":
         workspace = NumpySTF(
             window - 1, cfg.batch_size, N, model.n_latent, model.n_hidden,
             cfg.forcing_interval, cfg.warmup, model.clipped, np.float32, cfg.forcing_alpha,
         )
-        params = _params_numpy(model)
-    parameters = list(model.parameters())
+        optimizer = NumpyAdam(_params_numpy(model))
+    else:
+        workspace = None
+        optimizer = torch.optim.Adam(parameters, lr=cfg.learning_rate)
+    max_norm = cfg.gradient_clip
+
+    def gradient_step(x: np.ndarray, lr: float) -> float:
+        """Loss and one update on windows x; NaN (no update) if anything is non-finite."""
+        if workspace is not None:
+            # overflow is detected below and reported as a ConvergenceWarning
+            with np.errstate(over="ignore", invalid="ignore"):
+                loss, grads = workspace.loss_and_grad(optimizer.params, x)
+                norm = clip_grad_norm(grads, max_norm)
+            if not (np.isfinite(loss) and np.isfinite(norm)):
+                return np.nan
+            optimizer.step(grads, lr)
+            return loss
+        optimizer.zero_grad(set_to_none=False)
+        loss_t = stf_loss_torch(model, torch.from_numpy(x).to(device), cfg.forcing_interval,
+                                cfg.warmup, cfg.forcing_alpha)
+        loss_t.backward()
+        norm = torch.nn.utils.clip_grad_norm_(parameters, np.inf if max_norm is None
+                                              else max_norm)
+        loss = float(loss_t.detach())
+        if not (np.isfinite(loss) and bool(torch.isfinite(norm))):
+            return np.nan
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        optimizer.step()
+        return loss
 
     history: list[dict] = []
     start = time.perf_counter()
@@ -150,20 +177,24 @@ def _train_stf_impl(
                         "time": time.perf_counter() - start, **measures})
     since_best = 0
     n_rollbacks = 0
+    n_steps_done = 0
+    lr_scale = 1.0
 
     def rollback(reason: str):
-        nonlocal n_rollbacks
+        nonlocal n_rollbacks, lr_scale
         n_rollbacks += 1
-        model.load_state_dict(best["state"])
-        for group in optimizer.param_groups:
-            group["lr"] *= 0.5
-        optimizer.state.clear()
+        model.load_state_dict(best["state"])  # in place: numpy views stay valid
+        lr_scale *= 0.5
+        if workspace is not None:
+            optimizer.reset()
+        else:
+            optimizer.state.clear()
         warnings.warn(
             f"Training diverged ({reason}); rolled back to the parameters of epoch "
             f"{best['epoch']} and halved the learning rate to "
-            f"{optimizer.param_groups[0]['lr']:.3g}.",
+            f"{cfg.learning_rate * lr_scale * gamma ** n_steps_done:.3g}.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
     try:
@@ -172,35 +203,19 @@ def _train_stf_impl(
             rollbacks_before = n_rollbacks
             for _ in range(cfg.batches_per_epoch):
                 x = sample_windows(series, window, cfg.batch_size, rng)
-                optimizer.zero_grad(set_to_none=False)
-                if workspace is not None:
-                    # overflow is detected below and reported as a ConvergenceWarning
-                    with np.errstate(over="ignore", invalid="ignore"):
-                        loss, grads = workspace.loss_and_grad(params, x)
-                    for name, p in zip(("A", "W1", "W2", "h1", "h2"), parameters):
-                        p.grad = torch.from_numpy(grads[name])
-                else:
-                    xt = torch.from_numpy(x).to(device)
-                    loss_t = stf_loss_torch(model, xt, cfg.forcing_interval, cfg.warmup,
-                                            cfg.forcing_alpha)
-                    loss_t.backward()
-                    loss = float(loss_t.detach())
-                if not np.isfinite(loss) or not all(
-                    bool(torch.isfinite(p.grad).all()) for p in parameters
-                ):
+                lr = cfg.learning_rate * lr_scale * gamma**n_steps_done
+                loss = gradient_step(x, lr)
+                if not np.isfinite(loss):
                     rollback("non-finite loss or gradient")
                     if n_rollbacks > 5:
                         raise _StopTraining
                     continue
-                if cfg.gradient_clip is not None:
-                    torch.nn.utils.clip_grad_norm_(parameters, cfg.gradient_clip)
-                optimizer.step()
-                scheduler.step()
+                n_steps_done += 1
                 losses.append(loss)
             record = {
                 "epoch": epoch,
                 "loss": float(np.mean(losses)) if losses else np.nan,
-                "lr": optimizer.param_groups[0]["lr"],
+                "lr": cfg.learning_rate * lr_scale * gamma**n_steps_done,
             }
             if validate is not None:
                 record.update(validate())
