@@ -101,8 +101,9 @@ class PLRNNRegressor(BaseEstimator):
         Warm-up length T_W: steps forced every step at the start of each window
         (and of :meth:`predict`) to settle the unobserved units, left out of the
         loss. Useful when few variables are observed (e.g. N = 1).
-    n_epochs : int, default=150
-        Number of epochs; the model is evaluated after each.
+    n_epochs : int, default=300
+        Number of epochs; the model is evaluated after each. The defaults take
+        about 50 s on two CPU cores for 100,000 three-dimensional samples.
     batches_per_epoch : int, default=50
         Gradient steps per epoch.
     batch_size : int, default=32
@@ -119,7 +120,8 @@ class PLRNNRegressor(BaseEstimator):
         Where the torch backend trains ("cuda" where a GPU exists). The fitted
         model is always moved back to the CPU.
     verbose : int, default=0
-        0 silent, 1 prints one line per epoch.
+        0 silent; 1 prints about 30 progress lines per fit (and every new best
+        epoch); 2 prints every epoch.
     clipped : bool, default=False
         Use the clipped shPLRNN,
         :math:`A \odot z + W_1[\mathrm{ReLU}(W_2 z + h_2) - \mathrm{ReLU}(W_2 z)] + h_1`,
@@ -243,7 +245,7 @@ class PLRNNRegressor(BaseEstimator):
         seq_len=100,
         forcing_interval=25,
         warmup=0,
-        n_epochs=150,
+        n_epochs=300,
         batches_per_epoch=50,
         batch_size=32,
         learning_rate=3e-3,

@@ -94,7 +94,7 @@ def train_stf(
         that must contain ``"selection"`` (lower is better, may be inf). The
         parameters with the lowest value are restored at the end.
     verbose : int
-        0 silent, 1 one line per epoch.
+        0 silent, 1 about 30 lines per run plus every improvement, 2 every epoch.
     device : torch.device
 
     Returns
@@ -235,7 +235,7 @@ def _train_stf_impl(
                 since_best += 1
             else:
                 since_best += 1
-            if verbose:
+            if verbose >= 2 or (verbose and (improved or epoch % max(1, cfg.n_epochs // 30) == 0)):
                 _print_epoch(record, cfg.n_epochs, improved)
             if cfg.n_iter_no_change is not None and since_best >= cfg.n_iter_no_change:
                 if verbose:
