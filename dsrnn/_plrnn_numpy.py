@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 from scipy.linalg import lapack
+from ._validation import check_count as _check_int
 
 __all__ = [
     "plrnn_step",
@@ -53,14 +54,6 @@ _JAC_CHUNK_BYTES = 16 * 2**20  # memory bound for a chunk of Jacobians
 # ----------------------------------------------------------------------------------------------
 # validation (also used by dsrnn.lyapunov)
 # ----------------------------------------------------------------------------------------------
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
-
-
 def _check_positive_float(value: Any, name: str, allow_zero: bool = False) -> float:
     ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
     if ok:

@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["check_series", "check_int", "check_float", "check_finite", "check_feature_names",
+__all__ = ["check_series", "check_int", "check_count", "check_float", "check_finite", "check_feature_names",
            "check_float_array"]
 
 
@@ -19,6 +19,22 @@ def check_int(value, name: str, minimum: int | None = None, allow_none: bool = F
         raise TypeError(f"{name} must be an integer; got {value!r} of type {type(value).__name__}.")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be >= {minimum}; got {value}.")
+    return int(value)
+
+
+def check_count(value, name: str, minimum: int) -> int:
+    """Return ``value`` as an int >= ``minimum``, or raise a ValueError naming it.
+
+    The functional modules (datasets, metrics, Lyapunov kernels) use this form:
+    one ValueError for both a wrong type and a value out of range.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise ValueError(
+            f"{name} must be an integer >= {minimum}, got {value!r} "
+            f"of type {type(value).__name__}."
+        )
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}.")
     return int(value)
 
 

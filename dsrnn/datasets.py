@@ -20,6 +20,8 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from sklearn.utils import Bunch, check_random_state
 
+from ._validation import check_count as _check_int
+
 __all__ = [
     "lorenz63_rhs",
     "lorenz63_jacobian",
@@ -156,17 +158,6 @@ def lorenz63_jacobian(
 # ---------------------------------------------------------------------------
 # Validation helpers
 # ---------------------------------------------------------------------------
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(
-            f"{name} must be an integer >= {minimum}, got {value!r} "
-            f"of type {type(value).__name__}."
-        )
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}.")
-    return int(value)
-
-
 def _check_finite_float(value, name: str, positive: bool = False) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a real number, got {value!r}.")

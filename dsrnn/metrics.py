@@ -55,6 +55,7 @@ from scipy.ndimage import gaussian_filter1d
 from scipy.special import logsumexp
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
+from ._validation import check_count as _check_int
 
 __all__ = [
     "BAD_SCORE",
@@ -94,17 +95,6 @@ _DENSE_CELLS = 2**24
 # ---------------------------------------------------------------------------
 # Validation helpers
 # ---------------------------------------------------------------------------
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(
-            f"{name} must be an integer >= {minimum}, got {value!r} "
-            f"of type {type(value).__name__}."
-        )
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}.")
-    return int(value)
-
-
 def _check_float(value, name: str, *, minimum: float = -np.inf, strict: bool = False) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a real number, got {value!r}.")
