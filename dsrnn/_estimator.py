@@ -189,7 +189,7 @@ class PLRNNRegressor(BaseEstimator):
         The trained torch module (on the CPU, float32).
     n_features_in_ : int
         Number of observed variables N.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of ``X`` (of its first series), defined only when it was
         a DataFrame with string column names; :meth:`predict` checks them.
     history_ : list of dict

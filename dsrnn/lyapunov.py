@@ -270,7 +270,7 @@ def plrnn_lyapunov_spectrum(
 
     Examples
     --------
-    A random shPLRNN made bounded by clipping with |A| < 1 (with a trained model, pass
+    A random shPLRNN made bounded by clipping with ``|A| < 1`` (with a trained model, pass
     ``model.numpy_params()`` and the data's ``dt``):
 
     >>> import numpy as np
