@@ -585,10 +585,13 @@ class PLRNNRegressor(BaseEstimator):
     def score(self, X, y=None):
         """Negative state-space divergence between X and a free run seeded by X.
 
-        ``-D_stsp(X, predict(X))`` (:func:`dsrnn.metrics.state_space_divergence`,
-        histogram over at most the first three features), after dropping the
-        first 10 % of both (the model's transient). Greater is better; 0 is a
-        perfect match; a run that blows up scores ``-inf``.
+        The same measure as ``make_state_space_scorer(max_dims=min(3, N))``:
+        ``-D_stsp(X, predict(X)[warmup + 1 + 100:])``
+        (:func:`dsrnn.metrics.state_space_divergence`, a histogram over at most
+        the first three features). The forced warm-up rows and a transient of
+        100 free-running steps (a tenth of X when X is shorter than 1,000 steps)
+        are dropped from the model's run; all of X is the reference. Greater is better; 0 is a perfect match; a run that blows up
+        scores ``-inf``.
 
         Parameters
         ----------
@@ -600,16 +603,14 @@ class PLRNNRegressor(BaseEstimator):
         -------
         score : float
         """
-        from .metrics import state_space_divergence
+        from .metrics import make_state_space_scorer
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            Y = self.predict(X)
-        X = np.asarray(X, dtype=np.float64)
-        n_drop = len(X) // 10
-        if not np.all(np.isfinite(Y)):
-            return -np.inf
-        return -float(state_space_divergence(X[n_drop:], Y[n_drop:], max_dims=min(3, X.shape[1])))
+        check_is_fitted(self)
+        check_feature_names(self, X, reset=False)
+        n_transient = min(100, len(X) // 10) if hasattr(X, "__len__") else 100
+        scorer = make_state_space_scorer(n_transient=n_transient,
+                                         max_dims=min(3, self.n_features_in_))
+        return scorer(self, X)
 
     # -------------------------------------------------------------- lyapunov
     def lyapunov_spectrum(self, n_steps=20000, x0=None, *, n_transient=1000,

@@ -908,6 +908,7 @@ def _generated_after_transient(estimator, X, n_transient):
 
     Returns ``(X, Y)`` with ``Y`` None if the prediction is not finite.
     """
+    X_in = X  # passed on as given, so that predict sees a DataFrame's column names
     X = _check_trajectory(X, "X")
     warmup = _estimator_warmup(estimator)
     skip = warmup + 1 + n_transient
@@ -920,7 +921,7 @@ def _generated_after_transient(estimator, X, n_transient):
     with warnings.catch_warnings():
         # A diverging model overflows; the scorer reports it as BAD_SCORE.
         warnings.simplefilter("ignore", RuntimeWarning)
-        Y = np.asarray(estimator.predict(X), dtype=np.float64)
+        Y = np.asarray(estimator.predict(X_in), dtype=np.float64)
     if Y.shape != X.shape:
         raise ValueError(
             f"estimator.predict returned shape {Y.shape} for an input of shape "
