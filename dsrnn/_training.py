@@ -65,15 +65,7 @@ def _snapshot(model) -> dict:
 
 
 def train_stf(
-    model,
-    series: list[np.ndarray],
-    config: TrainConfig,
-    rng: np.random.Generator,
-    *,
-    validate: Optional[Callable[[], dict]] = None,
-    callback: Optional[Callable[[dict], bool]] = None,
-    verbose: int = 0,
-    device: torch.device = torch.device("cpu"),
+    model, series: list[np.ndarray], config: TrainConfig, rng: np.random.Generator, **kwargs
 ) -> tuple[list[dict], int]:
     """Train ``model`` in place with sparse teacher forcing.
 
@@ -86,6 +78,9 @@ def train_stf(
     config : TrainConfig
     rng : numpy.random.Generator
         Draws the training windows.
+    **kwargs
+        Keyword arguments ``validate``, ``callback``, ``verbose`` and
+        ``device`` of the training loop:
     callback : callable, optional
         Called after every epoch with that epoch's history record (the model
         holds the epoch's parameters); returning True stops training.
@@ -107,10 +102,7 @@ def train_stf(
     """
     blas = _single_threaded_blas() if config.backend == "numpy" else contextlib.nullcontext()
     with blas:
-        return _train_stf_impl(
-            model, series, config, rng, validate=validate, callback=callback,
-            verbose=verbose, device=device,
-        )
+        return _train_stf_impl(model, series, config, rng, **kwargs)
 
 
 def _train_stf_impl(

@@ -18,7 +18,6 @@ training is not an option.
 import os
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 from dsrnn.datasets import load_lorenz63, load_pretrained_lorenz63
 from dsrnn.lyapunov import kaplan_yorke_dimension
