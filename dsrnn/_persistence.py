@@ -38,7 +38,8 @@ Every public fitted attribute (name ending in ``_``) is stored: ``model_``,
 ``random_state`` is stored when it is an int or None. A ``RandomState`` (or
 ``Generator``) instance cannot be stored as data: it is saved as ``None`` with a
 :class:`UserWarning`; the fitted model is unaffected, but refitting the loaded
-estimator is then not reproducible. A ``torch.device`` is stored as its string.
+estimator is then not reproducible. A ``callback`` is code and is saved as ``None``,
+with a :class:`UserWarning`. A ``torch.device`` is stored as its string.
 
 A file whose ``format_version`` is newer than :data:`FORMAT_VERSION` (written by a
 newer dsrnn) is refused with a :class:`ValueError` that says so; a file that is not
@@ -109,6 +110,14 @@ def _params_to_json(est) -> dict:
                 f"random_state is a {type(value).__name__} instance, which cannot be saved as "
                 "data; it is saved as None. The fitted model is unaffected, but refitting the "
                 "loaded estimator will not be reproducible: pass an int to keep the seed.",
+                UserWarning,
+                stacklevel=4,
+            )
+            value = None
+        elif name == "callback" and value is not None:
+            warnings.warn(
+                "callback is code, which is not saved (a model file holds data only); it "
+                "is saved as None. Set it again on the loaded estimator before refitting.",
                 UserWarning,
                 stacklevel=4,
             )

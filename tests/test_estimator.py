@@ -141,3 +141,18 @@ def test_lyapunov_spectrum_method_units(fitted):
     per_step_spec = spec * fitted.dt
     assert per_step_spec[0] == pytest.approx(spec[0] * 0.01)
     del per_step
+
+
+def test_callback_sees_every_epoch_and_can_stop(lorenz_short):
+    seen = []
+
+    def stop_after_two(est, record):
+        seen.append((record["epoch"], est.model_.W1.shape))
+        return record["epoch"] == 2
+
+    est = PLRNNRegressor(random_state=0, callback=stop_after_two,
+                         **{**FAST, "n_epochs": 5}).fit(lorenz_short)
+    assert [e for e, _ in seen] == [1, 2]
+    assert len(est.history_) == 3  # initialization + two epochs
+    with pytest.raises(TypeError, match="callback must be callable"):
+        PLRNNRegressor(callback=3, **FAST).fit(lorenz_short)

@@ -346,3 +346,19 @@ def test_crafted_file_with_code_is_refused_without_running_it(saved, tmp_path, m
     with pytest.raises(ValueError, match=r"is not a dsrnn model file"):
         PLRNNRegressor.load(path)
     assert not marker.exists(), "loading the file ran code"
+
+
+def test_callback_is_not_saved_but_the_model_is(tmp_path):
+    t = np.arange(600) * 0.1
+    X = np.column_stack([np.sin(t), np.cos(t)])
+    calls = []
+    est = PLRNNRegressor(n_latent=4, n_hidden=8, seq_len=20, n_epochs=2, batches_per_epoch=5,
+                         lyapunov_steps=0, random_state=0,
+                         callback=lambda e, r: calls.append(r["epoch"]) and False).fit(X)
+    assert calls == [1, 2]
+    path = tmp_path / "model.npz"
+    with pytest.warns(UserWarning, match="callback is code"):
+        est.save(path)
+    loaded = PLRNNRegressor.load(path)
+    assert loaded.callback is None
+    np.testing.assert_array_equal(loaded.generate(50), est.generate(50))
