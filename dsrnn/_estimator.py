@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 import warnings
 
 import numpy as np
@@ -328,6 +329,8 @@ class PLRNNRegressor(BaseEstimator):
             "verbose": check_int(int(self.verbose) if isinstance(self.verbose, bool)
                                  else self.verbose, "verbose", 0),
         }
+        if self.callback is not None and not callable(self.callback):
+            raise TypeError(f"callback must be callable or None; got {self.callback!r}.")
         if not (isinstance(self.smoothing, str) and self.smoothing == "auto"):
             check_int(self.smoothing, "smoothing", 0)
         if not isinstance(self.clipped, (bool, np.bool_)):
@@ -376,8 +379,6 @@ class PLRNNRegressor(BaseEstimator):
         self : PLRNNRegressor
             The fitted estimator.
         """
-        import time
-
         start = time.perf_counter()
         p = self._check_params()
         min_length = p["seq_len"] + p["warmup"] + 1
@@ -397,13 +398,14 @@ class PLRNNRegressor(BaseEstimator):
             self.smoothing_window_ = select_smoothing_window(series)
         else:
             self.smoothing_window_ = int(self.smoothing) | 1 if self.smoothing >= 5 else 0
-        raw_train, _ = self._split_validation(series, p, min_length)
+        raw_series = series
         if self.smoothing_window_:
             series = [smooth(s, self.smoothing_window_) for s in series]
         train, val = self._split_validation(series, p, min_length)
 
         model = ShallowPLRNN(N, p["n_latent"], p["n_hidden"], clipped=bool(self.clipped))
-        if self.init == "ridge":
+        if self.init == "ridge":  # smooths the raw data more heavily itself
+            raw_train, _ = self._split_validation(raw_series, p, min_length)
             init_params = ridge_initialization(raw_train, p["n_latent"], p["n_hidden"], rng)
         else:
             init_params = init_plrnn_parameters(p["n_latent"], p["n_hidden"], rng)
@@ -421,8 +423,6 @@ class PLRNNRegressor(BaseEstimator):
             forcing_alpha=p["forcing_alpha"],
         )
         validate = None if val is None else self._make_validator(val, p)
-        if self.callback is not None and not callable(self.callback):
-            raise TypeError(f"callback must be callable or None; got {self.callback!r}.")
         callback = None if self.callback is None else (lambda rec: self.callback(self, rec))
         self.history_, self.best_epoch_ = train_stf(
             model, [s.astype(np.float32) for s in train], config, rng,

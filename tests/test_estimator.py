@@ -156,3 +156,13 @@ def test_callback_sees_every_epoch_and_can_stop(lorenz_short):
     assert len(est.history_) == 3  # initialization + two epochs
     with pytest.raises(TypeError, match="callback must be callable"):
         PLRNNRegressor(callback=3, **FAST).fit(lorenz_short)
+
+
+def test_rejected_callback_leaves_the_estimator_unfitted(lorenz_short):
+    from sklearn.exceptions import NotFittedError
+
+    est = PLRNNRegressor(callback="not callable", **FAST)
+    with pytest.raises(TypeError, match="callback"):
+        est.fit(lorenz_short)
+    with pytest.raises(NotFittedError):
+        est.generate(5)
