@@ -15,11 +15,22 @@ from sklearn.utils.validation import check_is_fitted
 from ._initialization import ridge_initialization
 from ._model import ShallowPLRNN, init_plrnn_parameters
 from ._plrnn_numpy import plrnn_trajectory
-from .preprocessing import select_smoothing_window, smooth
 from ._threads import limit_threads_in_fit
 from ._training import TrainConfig, train_stf
-from ._validation import (check_feature_names, check_float, check_float_array,
-                          check_int, check_series)
+from ._validation import (
+    check_feature_names,
+    check_float,
+    check_float_array,
+    check_int,
+    check_series,
+)
+from .lyapunov import plrnn_lyapunov_spectrum
+from .metrics import (
+    make_state_space_scorer,
+    power_spectrum_distance,
+    state_space_divergence,
+)
+from .preprocessing import select_smoothing_window, smooth
 
 __all__ = ["PLRNNRegressor"]
 
@@ -453,8 +464,6 @@ class PLRNNRegressor(BaseEstimator):
 
     def _make_validator(self, val, p):
         """Score a free run from the held-out data against it (lower is better)."""
-        from .metrics import power_spectrum_distance, state_space_divergence
-
         reference = max(val, key=len)
         W = p["warmup"]
         n_steps = min(p["validation_steps"], len(reference) - W - 1)
@@ -603,8 +612,6 @@ class PLRNNRegressor(BaseEstimator):
         -------
         score : float
         """
-        from .metrics import make_state_space_scorer
-
         check_is_fitted(self)
         check_feature_names(self, X, reset=False)
         n_transient = min(100, len(X) // 10) if hasattr(X, "__len__") else 100
@@ -638,8 +645,6 @@ class PLRNNRegressor(BaseEstimator):
             Exponents sorted descending, in units of 1/time (divided by ``dt``).
             NaN (with a RuntimeWarning) if the free run blows up.
         """
-        from .lyapunov import plrnn_lyapunov_spectrum
-
         check_is_fitted(self)
         n_steps = check_int(n_steps, "n_steps", 1)
         params = self.model_.numpy_params()
