@@ -23,7 +23,7 @@ if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parent))
 
 SEED = 0
-N_EPOCHS = 600
+N_EPOCHS = 400
 
 
 def main() -> None:

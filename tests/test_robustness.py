@@ -27,7 +27,7 @@ import dsrnn._stf
 import dsrnn._training
 from dsrnn import PLRNNRegressor
 
-FAST = dict(n_latent=5, n_hidden=16, seq_len=20, forcing_interval=5, n_epochs=2,
+FAST = dict(n_latent=5, n_hidden=16, seq_len=20, forcing_interval=5, warmup=0, n_epochs=2,
             batches_per_epoch=5, batch_size=8, lyapunov_steps=500, validation_steps=300)
 PARAM_NAMES = ("A", "W1", "W2", "h1", "h2")
 

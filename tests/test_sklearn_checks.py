@@ -12,7 +12,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from dsrnn import PLRNNRegressor
 
-FAST_CHECKS = dict(n_latent=10, n_hidden=8, seq_len=3, forcing_interval=2, n_epochs=1,
+FAST_CHECKS = dict(n_latent=10, n_hidden=8, seq_len=3, forcing_interval=2, warmup=0, n_epochs=1,
                    batches_per_epoch=2, batch_size=4, lyapunov_steps=10,
                    validation_steps=50, random_state=0)
 
