@@ -87,10 +87,13 @@ def sample_windows(
     -------
     windows : ndarray, shape (window, batch_size, N)
     """
+    offsets = np.arange(window)
+    if len(series) == 1:
+        starts = rng.integers(0, len(series[0]) - window + 1, size=batch_size)
+        return series[0][starts[None, :] + offsets[:, None]]
     counts = np.array([len(s) - window + 1 for s in series], dtype=float)
     which = rng.choice(len(series), size=batch_size, p=counts / counts.sum())
     out = np.empty((window, batch_size, series[0].shape[1]), dtype=series[0].dtype)
-    offsets = np.arange(window)
     for k in np.unique(which):
         idx = np.flatnonzero(which == k)
         starts = rng.integers(0, int(counts[k]), size=idx.size)
@@ -249,20 +252,19 @@ class NumpySTF:
                     g_prev[:N] *= 1.0 - a
                     g_prev[:N] += Dt[M + L :]
 
-        Zin = C[:T, :M]
+        # the row of ones in C makes the bias gradients columns of the weight gradients
         G = D[:, :M]
         GU = D[:, M : M + L]
         axes = ([0, 2], [0, 2])
+        gW1 = np.tensordot(G, C[:T, M:], axes=axes)  # (M, 1 + L): [dL/dh1, dL/dW1]
+        gW2 = np.tensordot(GU, C[:T, : M + 1], axes=axes)  # (L, M + 1): [dL/dW2, dL/dh2]
         grads = {
-            "A": np.einsum("tmb,tmb->m", G, Zin),
-            "W1": np.tensordot(G, C[:T, M + 1 :], axes=axes),
-            "W2": np.tensordot(GU, Zin, axes=axes),
-            "h1": G.sum(axis=(0, 2)),
+            "A": np.einsum("tmb,tmb->m", G, C[:T, :M]),
+            "W1": gW1[:, 1:],
+            "W2": gW2[:, :M],
+            "h1": gW1[:, 0],
+            "h2": (self.GR * (self.U > 0)).sum(axis=(0, 2)) if clipped else gW2[:, M],
         }
-        if clipped:
-            grads["h2"] = (self.GR * (self.U > 0)).sum(axis=(0, 2))
-        else:
-            grads["h2"] = GU.sum(axis=(0, 2))
         return loss, grads
 
 

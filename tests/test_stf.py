@@ -101,3 +101,14 @@ def test_sample_windows_stay_inside_one_series():
     from_b = w[0, :, 0] >= 1000
     # windows are drawn in proportion to how many each series holds (16 vs 3)
     assert 0.08 < from_b.mean() < 0.25
+
+
+def test_sample_windows_single_series_covers_every_start():
+    a = np.arange(12, dtype=np.float32).reshape(-1, 1) * np.ones((1, 2), dtype=np.float32)
+    w = sample_windows([a], 4, 900, np.random.default_rng(1))
+    assert w.shape == (4, 900, 2) and w.dtype == np.float32
+    assert np.all(np.diff(w[:, :, 0], axis=0) == 1)
+    starts = w[0, :, 0]
+    # every one of the 12 - 4 + 1 = 9 starts is drawn, about equally often
+    counts = np.bincount(starts.astype(int), minlength=9)
+    assert counts.size == 9 and counts.min() > 60
