@@ -155,9 +155,12 @@ class PLRNNRegressor(BaseEstimator):
         Length of the free run scored after every epoch.
     n_iter_no_change : int or None, default=None
         Stop when the validation measure has not improved for this many epochs.
-    lyapunov_steps : int, default=20000
+    lyapunov_steps : int, default=50000
         Length of the free run over which ``lyapunov_spectrum_`` is computed at
-        the end of ``fit`` (0 skips it).
+        the end of ``fit`` (0 skips it); about 0.8 s at M=20, L=100. The
+        estimate is a time average: for the bundled Lorenz-63 data (dt = 0.01)
+        its spread over initial conditions was ±0.024 (2.7 % of λ_max) over
+        20,000 steps and ±0.012 over 100,000; it shrinks as ``1/√n``.
     backend : {"auto", "numpy", "torch"}, default="auto"
         How gradients are computed. "numpy" is a fused hand-written backward pass
         (several times faster on a CPU); "torch" uses autograd on ``device``.
@@ -275,7 +278,7 @@ class PLRNNRegressor(BaseEstimator):
         validation_fraction=0.1,
         validation_steps=5000,
         n_iter_no_change=None,
-        lyapunov_steps=20000,
+        lyapunov_steps=50000,
         backend="auto",
         init="random",
         smoothing="auto",
@@ -624,14 +627,15 @@ class PLRNNRegressor(BaseEstimator):
         return scorer(self, X)
 
     # -------------------------------------------------------------- lyapunov
-    def lyapunov_spectrum(self, n_steps=20000, x0=None, *, n_transient=1000,
+    def lyapunov_spectrum(self, n_steps=50000, x0=None, *, n_transient=1000,
                           reorthonormalize_every=1):
         """Lyapunov spectrum of the fitted model along a free run (QR method).
 
         Parameters
         ----------
-        n_steps : int, default=20000
-            Steps averaged over, after ``n_transient`` discarded ones.
+        n_steps : int, default=50000
+            Steps averaged over, after ``n_transient`` discarded ones (see
+            ``lyapunov_steps`` for the statistical error).
         x0 : array-like of shape (n_features,), default=None
             Observed initial condition (unobserved units zero); by default the
             warmed-up first training point, as in :meth:`generate`.
