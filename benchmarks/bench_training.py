@@ -13,7 +13,10 @@ Measures, in one run:
     core issue: D_stsp over the first three dimensions, 30 bins, against the
     noise-free test stretch, the generated run as long as it after 1,000 dropped
     steps), median and spread over seeds. The check runs every few epochs from a
-    callback; its own cost is excluded from the reported time;
+    callback; its own cost is excluded from the reported time. λ_max is averaged
+    over 100,000 steps: over 20,000 its statistical spread on a trained model is
+    about ±0.024 (2.7 %, one std over initial conditions), too much for a 5 %
+    criterion, against ±0.012 over 100,000;
 (c) (a) and (b) for ``device="cuda"`` where a GPU exists.
 
 Run::
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import time
+import warnings
 
 import numpy as np
 import torch
@@ -132,7 +136,9 @@ def part_b(data, seeds, device="cpu", check_every=5, max_epochs=None):
                 return False
             spent_before = state["eval"]  # record["time"] includes earlier checks
             t0 = time.perf_counter()
-            lam = est.lyapunov_spectrum(20_000)[0]
+            with warnings.catch_warnings():  # only λ_max is used: QR every 5 steps is exact for it
+                warnings.filterwarnings("ignore", message="The product of reorthonormalize_every")
+                lam = est.lyapunov_spectrum(100_000, reorthonormalize_every=5)[0]
             gen = est.generate(len(test) + 1000)[1000:]
             ok_lam = np.isfinite(lam) and lyapunov_error(lam, lam_ref) <= 0.05
             d = (state_space_divergence(test, gen, max_dims=3)
