@@ -119,7 +119,7 @@ class PLRNNRegressor(BaseEstimator):
         unobserved units that start at zero.
     n_epochs : int, default=200
         Number of epochs; the model is evaluated after each. The defaults take
-        about 50 s on two CPU cores for 100,000 three-dimensional samples.
+        about 40 s on two CPU cores for 100,000 three-dimensional samples.
     batches_per_epoch : int, default=50
         Gradient steps per epoch.
     batch_size : int, default=32
