@@ -146,6 +146,7 @@ def part_b(data, seeds, device="cpu", check_every=5, max_epochs=None):
             state["eval"] += time.perf_counter() - t0
             if ok_lam and d <= 0.3 and state["reached"] is None:
                 state["reached"] = record["time"] - spent_before
+                state["epoch"] = record["epoch"]
                 state["lam"], state["d"] = lam, d
             return False
 
@@ -158,11 +159,13 @@ def part_b(data, seeds, device="cpu", check_every=5, max_epochs=None):
         gen = est.generate(len(test) + 1000)[1000:]
         d = state_space_divergence(test, gen, max_dims=3) if np.all(np.isfinite(gen)) else np.inf
         rows.append({"seed": seed, "reached": state["reached"], "fit": total,
+                     "best_epoch": est.best_epoch_,
                      "lam": lam, "err": lyapunov_error(lam, lam_ref), "d": d})
-        reached = "never" if state["reached"] is None else f"{state['reached']:.1f} s"
+        reached = ("never" if state["reached"] is None
+                   else f"{state['reached']:.1f} s (epoch {state['epoch']})")
         print(f"    seed {seed}: reached λ<=5% & D<=0.3 at {reached:>8}; fit {total:5.1f} s; "
-              f"final λ_max {lam:.3f} ({100 * lyapunov_error(lam, lam_ref):.1f} %), "
-              f"D_stsp {d:.3f}", flush=True)
+              f"kept epoch {est.best_epoch_}: λ_max {lam:.3f} "
+              f"({100 * lyapunov_error(lam, lam_ref):.1f} %), D_stsp {d:.3f}", flush=True)
     reached = [r["reached"] for r in rows if r["reached"] is not None]
     if reached:
         print(f"(b) [{device}] time to quality: median {np.median(reached):.1f} s, "
