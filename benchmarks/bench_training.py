@@ -14,9 +14,9 @@ Measures, in one run:
     noise-free test stretch, the generated run as long as it after 1,000 dropped
     steps), median and spread over seeds. The check runs every few epochs from a
     callback; its own cost is excluded from the reported time. λ_max is averaged
-    over 100,000 steps: over 20,000 its statistical spread on a trained model is
-    about ±0.024 (2.7 %, one std over initial conditions), too much for a 5 %
-    criterion, against ±0.012 over 100,000;
+    over 100,000 steps: over 20,000 its statistical spread for a trained model
+    was 2.7–4.3 % (one std over initial conditions, two models), too much for a
+    5 % criterion, against 1.0–1.3 % over 100,000;
 (c) (a) and (b) for ``device="cuda"`` where a GPU exists.
 
 Run::
