@@ -600,3 +600,127 @@ def plot_spectrum(
     ax.set_ylabel(r"$\lambda_i$")
     ax.legend(loc="best", fontsize="small")
     return ax
+
+
+# ---------------------------------------------------------------------------
+# fixed points and cycles
+# ---------------------------------------------------------------------------
+__all__.append("plot_cycles")
+
+#: Marker, colour and fill of each stability kind in :func:`plot_cycles`.
+CYCLE_STYLES = {
+    "stable": dict(marker="o", color="C2", mfc="C2"),
+    "saddle": dict(marker="X", color="C3", mfc="C3"),
+    "unstable": dict(marker="o", color="C3", mfc="none"),
+    "non-hyperbolic": dict(marker="D", color="0.4", mfc="none"),
+}
+
+
+def plot_cycles(
+    result: Mapping[str, Any],
+    ax: Optional[Axes] = None,
+    dims: Sequence[int] = (0, 1, 2),
+    *,
+    coords: str = "auto",
+    orders: Optional[Sequence[int]] = None,
+    connect: bool = True,
+    legend: bool = True,
+    **kwargs,
+) -> Axes:
+    """Mark fixed points and cycles on a state-space plot, with markers by stability.
+
+    Stable points are filled green circles, saddles red crosses, unstable points open red
+    circles (non-hyperbolic ones grey diamonds); the points of a k-cycle (k > 1) are drawn
+    smaller and joined in the order visited by a thin dotted closed line. Draw the attractor
+    first (e.g. with :func:`plot_attractor`) and pass its Axes.
+
+    Parameters
+    ----------
+    result : CycleResult
+        The result of :func:`dsrnn.fixed_points.find_cycles` or
+        :func:`dsrnn.fixed_points.estimator_cycles`.
+    ax : matplotlib Axes, default=None
+        Where to draw; a 3-D Axes for three ``dims``. ``None`` creates a new figure.
+    dims : sequence of 2 or 3 ints, default=(0, 1, 2)
+        Coordinates to plot (of the observed or the latent points, see ``coords``).
+    coords : {"auto", "observed", "latent"}, default="auto"
+        ``"observed"``: the points in observed coordinates (``result.observed``, set by
+        :func:`~dsrnn.fixed_points.estimator_cycles`), matching a plot of the data;
+        ``"latent"``: the latent points ``result.cycles``; ``"auto"``: observed when present.
+    orders : sequence of int, default=None
+        Plot only cycles of these orders; ``None``: all.
+    connect : bool, default=True
+        Join the points of each k-cycle by a closed dotted line.
+    legend : bool, default=True
+        Add a legend entry per kind (e.g. "saddle fixed point", "stable 2-cycle").
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot` for the markers (e.g. ``ms``,
+        ``zorder``), overriding the defaults.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from dsrnn.fixed_points import find_cycles
+    >>> from dsrnn.plotting import plot_cycles
+    >>> p = dict(A=np.array([0.5, -0.5]), W1=np.diag([-2.0, -3.5]), W2=np.eye(2),
+    ...          h1=np.array([1.0, -1.0]), h2=np.zeros(2), clipped=False)
+    >>> res = find_cycles(p, order=[1, 2], random_state=0)
+    >>> ax = plot_cycles(res, dims=(0, 1))
+    >>> sorted(t.get_text() for t in ax.get_legend().get_texts())
+    ['saddle 2-cycle', 'saddle fixed point', 'stable 2-cycle', 'unstable 2-cycle']
+    """
+    if coords not in ("auto", "observed", "latent"):
+        raise ValueError(f"coords must be 'auto', 'observed' or 'latent'; got {coords!r}.")
+    if not isinstance(result, Mapping) or "cycles" not in result or "stability" not in result:
+        raise ValueError(
+            "result must be the CycleResult of dsrnn.fixed_points.find_cycles or "
+            f"estimator_cycles; got {type(result).__name__}."
+        )
+    if coords == "observed" and result.get("observed") is None:
+        raise ValueError(
+            "coords='observed' needs result.observed (from fixed_points.estimator_cycles); "
+            "this result has only latent points. Use coords='latent'."
+        )
+    use_observed = coords == "observed" or (coords == "auto"
+                                            and result.get("observed") is not None)
+    points = list(result["observed"] if use_observed else result["cycles"])
+    n_dims = points[0].shape[1] if points else max(len(tuple(dims)), 2)
+    dims = _check_dims(dims, n_dims, (2, 3))
+    if ax is None:
+        fig = plt.figure()
+        ax = fig.add_subplot(projection="3d" if len(dims) == 3 else None)
+    elif len(dims) == 3 and not _is_3d(ax):
+        raise ValueError(
+            "Three dims need a 3-D Axes, e.g. fig.add_subplot(projection='3d'); got a 2-D "
+            "Axes. Pass two dims for a 2-D plot."
+        )
+    elif len(dims) == 2 and _is_3d(ax):
+        raise ValueError(f"dims={dims!r} selects two coordinates, but ax is a 3-D Axes.")
+    wanted = None if orders is None else {int(k) for k in np.atleast_1d(orders)}
+    labelled = set()
+    for Z, kind in zip(points, result["stability"]):
+        k = len(Z)
+        if wanted is not None and k not in wanted:
+            continue
+        style = dict(CYCLE_STYLES.get(kind, CYCLE_STYLES["non-hyperbolic"]))
+        style.update(ls="none", ms=10 if k == 1 else 6, mew=1.5, zorder=5)
+        name = f"{kind} fixed point" if k == 1 else f"{kind} {k}-cycle"
+        if legend and name not in labelled:
+            style["label"] = name
+            labelled.add(name)
+        style.update(kwargs)
+        coords_ = [Z[:, d] for d in dims]
+        if connect and k > 1:
+            closed = [np.append(c, c[0]) for c in coords_]
+            ax.plot(*closed, color=style["color"], ls=":", lw=0.8, zorder=4)
+        ax.plot(*coords_, **style)
+    if legend and labelled:
+        ax.legend(loc="best", fontsize="small")
+    return ax
