@@ -8,6 +8,7 @@ EXAMPLE_ORDER = [
     "plot_forcing_interval.py",
     "plot_grid_search.py",
     "plot_pretrained.py",
+    "plot_fixed_points.py",
 ]
 
 

@@ -1,0 +1,122 @@
+"""Benchmark the SCYFI search of ``dsrnn.fixed_points``: fixed points and cycles up to order 8.
+
+Three shPLRNNs with M = 20 latent units and L = 100 hidden units:
+
+- ``pretrained``: the bundled Lorenz-63 model (``dsrnn.datasets.load_pretrained_lorenz63``,
+  plain map);
+- ``random-init``: a plain model drawn by ``dsrnn.init_plrnn_parameters`` (what training
+  starts from; contracting, one stable fixed point);
+- ``random-chaotic``: a clipped model with A ~ U(0.8, 0.9) and W1 scaled up (64 U(-1, 1)/sqrt(L)),
+  chaotic, with cycles of several orders.
+
+For every model, ``find_cycles`` is timed for each order 1..8 separately and for
+``order=range(1, 9)`` at once (the orders share one call; a k-cycle found that repeats a shorter
+one is kept as the shorter cycle). With ``--check``, the search is repeated with another seed
+and three times the restarts, and the cycles it finds that the first run missed are counted (a
+measure of how complete the default search is).
+
+Run::
+
+    python benchmarks/bench_fixed_points.py --check
+
+(with dsrnn installed, e.g. ``pip install -e .``, or ``PYTHONPATH=.`` from the repository root).
+"""
+
+import argparse
+import os
+import platform
+import time
+import warnings
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from dsrnn import init_plrnn_parameters
+from dsrnn.datasets import load_pretrained_lorenz63
+from dsrnn.fixed_points import find_cycles
+
+
+def chaotic_params(M: int = 20, L: int = 100, seed: int = 1) -> dict:
+    """Random clipped shPLRNN, |A| < 1 (bounded orbits), weights scaled up for chaos."""
+    rng = np.random.default_rng(seed)
+    return dict(
+        A=rng.uniform(0.8, 0.9, M),
+        W1=64.0 * rng.uniform(-1, 1, (M, L)) / np.sqrt(L),
+        W2=rng.uniform(-1, 1, (L, M)) / np.sqrt(M),
+        h1=rng.uniform(-0.1, 0.1, M),
+        h2=rng.uniform(-1, 1, L),
+        clipped=True,
+    )
+
+
+def models() -> dict:
+    init = init_plrnn_parameters(20, 100, np.random.default_rng(0))
+    return {
+        "pretrained": load_pretrained_lorenz63().model_.numpy_params(),
+        "random-init": dict(init, clipped=False),
+        "random-chaotic": chaotic_params(),
+    }
+
+
+def key(Z: np.ndarray) -> tuple:
+    return tuple(np.round(Z, 5).ravel() + 0.0)
+
+
+def timed(params, order, **kwargs):
+    t0 = time.perf_counter()
+    res = find_cycles(params, order, **kwargs)
+    return res, time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--max-order", type=int, default=8)
+    parser.add_argument("--n-restarts", type=int, default=300,
+                        help="find_cycles' n_restarts (default: its default, 300)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1)")
+    parser.add_argument("--check", action="store_true",
+                        help="repeat with another seed and 3x the restarts; count new cycles")
+    args = parser.parse_args()
+    orders = range(1, args.max_order + 1)
+
+    print(f"dsrnn fixed_points benchmark: {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} CPUs, BLAS threads {args.threads}, n_restarts {args.n_restarts}")
+    header = f"{'model':<15}{'order':>7}{'cycles':>8}{'restarts':>10}{'systems':>10}{'time [s]':>10}"
+    with threadpool_limits(args.threads), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for name, params in models().items():
+            print()
+            print(header)
+            total = 0.0
+            for k in orders:
+                res, dt = timed(params, k, n_restarts=args.n_restarts, random_state=args.seed)
+                total += dt
+                kinds = sorted(set(res.labels))
+                print(f"{name:<15}{k:>7}{res.counts[k]:>8}{res.n_restarts[k]:>10}"
+                      f"{res.n_iter:>10}{dt:>10.2f}   {'; '.join(kinds)}")
+            print(f"{name:<15}{'1..8 separately':>25}{'':>20}{total:>10.2f}")
+            res, dt = timed(params, orders, n_restarts=args.n_restarts, random_state=args.seed)
+            counts = " ".join(f"{k}:{res.counts[k]}" for k in orders)
+            print(f"{name:<15}{'range(1, 9)':>15}{len(res.cycles):>8}"
+                  f"{sum(res.n_restarts.values()):>10}{res.n_iter:>10}{dt:>10.2f}   "
+                  f"per order {counts}")
+            if name == "pretrained":
+                for Z, label, eig in zip(res.cycles, res.labels, res.eigenvalues):
+                    if len(Z) == 1:
+                        print(f"{'':<15}fixed point {np.round(Z[0, :3], 3)}: {label}, "
+                              f"leading |eig| {np.round(np.abs(eig[:3]), 4)}")
+            if args.check:
+                again, dt2 = timed(params, orders, n_restarts=3 * args.n_restarts,
+                                   random_state=args.seed + 1)
+                first = {key(Z) for Z in res.cycles}
+                missed = [Z for Z in again.cycles if key(Z) not in first]
+                orders_missed = sorted({len(Z) for Z in missed})
+                print(f"{name:<15}check: seed {args.seed + 1}, n_restarts "
+                      f"{3 * args.n_restarts}: {len(again.cycles)} cycles in {dt2:.2f} s, "
+                      f"{len(missed)} not found by the first run"
+                      + (f" (orders {orders_missed})" if missed else ""))
+
+
+if __name__ == "__main__":
+    main()
