@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 import warnings
 
 import numpy as np
 import torch
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from ._auto import resolve_auto
 from ._initialization import ridge_initialization
 from ._model import ShallowPLRNN, init_plrnn_parameters
-from ._plrnn_numpy import plrnn_trajectory
-from ._threads import limit_threads_in_fit
-from ._training import TrainConfig, train_stf
+from ._scoring import MeasureSetup, data_floors, free_run_measures, state_space_kl
+from ._starts import analyze_attractors, free_runs, warm_states
+from ._threads import in_parallel_worker, limit_threads_in_fit
+from ._training import TrainConfig, train_candidate
 from ._validation import (
     check_feature_names,
     check_float,
@@ -25,16 +30,15 @@ from ._validation import (
     check_series,
 )
 from .lyapunov import plrnn_lyapunov_spectrum
-from .metrics import (
-    make_state_space_scorer,
-    power_spectrum_distance,
-    state_space_divergence,
-)
-from .preprocessing import select_smoothing_window, smooth
+from .metrics import make_state_space_scorer
+from .preprocessing import smooth
 
 __all__ = ["PLRNNRegressor"]
 
 _BACKENDS = ("auto", "numpy", "torch")
+#: ``fit_report_`` ratios above this (the model's free runs differ from the held-out data by
+#: more than this many times the data's own difference) make a fit "not ok", with a warning.
+_POOR_RATIO = 3.0
 _INITS = ("ridge", "random")
 
 
@@ -74,6 +78,26 @@ def _nan_after_divergence(Y: np.ndarray, method: str, first_step: int) -> np.nda
     return Y
 
 
+def _check_auto_int(value, name: str, minimum: int):
+    """``"auto"`` as it is, or an int >= ``minimum`` (an error naming both choices)."""
+    if isinstance(value, str):
+        if value != "auto":
+            raise ValueError(f'{name} must be "auto" or an integer >= {minimum}; got {value!r}.')
+        return value
+    return check_int(value, name, minimum)
+
+
+def _n_jobs(n_jobs, n_init: int) -> int:
+    """Processes for ``n_init`` trainings (see the ``n_jobs`` parameter)."""
+    if n_jobs is None:
+        if in_parallel_worker():
+            return 1
+        return max(1, min(n_init, os.cpu_count() or 1))
+    if n_jobs < 0:
+        return max(1, min(n_init, (os.cpu_count() or 1) + 1 + n_jobs))
+    return max(1, min(n_init, n_jobs))
+
+
 class PLRNNRegressor(BaseEstimator):
     r"""Shallow PLRNN trained by sparse teacher forcing, as a scikit-learn estimator.
 
@@ -91,8 +115,23 @@ class PLRNNRegressor(BaseEstimator):
     one-step-ahead error of the read-out over the ``seq_len`` post-warm-up steps is
     minimized by backpropagation through time (Adam, exponentially decaying
     learning rate, gradient-norm clipping). After every epoch the model is run
-    freely from the held-out tail of the data and scored by the state-space
-    divergence and the power-spectrum distance to it; the best epoch is kept.
+    freely from several points along the held-out tail of the data (each after a
+    warm-up on the data) and scored by the state-space divergence and the
+    power-spectrum distance to it, in units of what the training data itself
+    scores; the best epoch is kept, a model that collapses onto a fixed point or
+    a cycle is rolled back, and the best of ``n_init`` independent trainings is
+    kept.
+
+    The parameters counted in steps (``seq_len``, ``forcing_interval``,
+    ``warmup``, ``smoothing``, ``validation_steps``) default to ``"auto"``: they
+    are chosen in :meth:`fit` from the data's autocorrelation time ``t_c`` (the
+    first lag at which the mean autocorrelation falls below 1/e), so that the
+    same defaults serve a map sampled once per iteration and a flow sampled a
+    hundred times per oscillation. The values used are stored in
+    ``seq_len_``, ``forcing_interval_``, ... and the rule is given with each
+    parameter. After the fit, ``fit_report_`` says how close the model's free
+    runs are to the held-out data, and a :class:`~sklearn.exceptions.ConvergenceWarning`
+    says so when they are far.
 
     Parameters
     ----------
@@ -100,26 +139,25 @@ class PLRNNRegressor(BaseEstimator):
         Latent dimension M; must be at least the number of features N.
     n_hidden : int, default=100
         Width L of the hidden ReLU layer.
-    seq_len : int, default=100
+    seq_len : int or "auto", default="auto"
         Length τ of the training windows after the warm-up (steps in the loss).
-    forcing_interval : int, default=25
+        "auto": ``max(20, 4 t_c)`` (100 to 120 for Lorenz-63 at dt = 0.01, 20 for
+        the Hénon map), shortened if the data is too short for it.
+    forcing_interval : int or "auto", default="auto"
         Forcing interval τ_f: the read-out units are replaced by the data every
         τ_f steps. 1 forces every step (one-step-ahead training); ``seq_len`` or
-        more forces only at the start of the window. The literature's rule of
-        thumb is of the order of the predictability time ``ln 2 / λ_max`` in
-        steps (about 75 for Lorenz-63 at dt = 0.01); shorter intervals train
-        faster and more stably.
-    warmup : int, default=50
+        more forces only at the start of the window. "auto": ``round(t_c)``,
+        the data's autocorrelation time in steps (19 to 30 for Lorenz-63 at
+        dt = 0.01, 1 for the Hénon map): below the predictability time, where
+        training is stable, and long enough for the model to run freely.
+    warmup : int or "auto", default="auto"
         Warm-up length T_W: steps forced every step at the start of each window
-        (and of :meth:`predict`) to settle the unobserved units, left out of the
-        loss. Essential when few variables are observed (e.g. N = 1); it also
-        helps with N = 3, because the loss then scores predictions made from
+        (and of :meth:`predict`, :meth:`generate`'s default start and the
+        validation runs) to settle the unobserved units, left out of the loss.
+        Essential when few variables are observed (e.g. N = 1); it also helps
+        with N = 3, because the loss then scores predictions made from
         unobserved units that already follow the data rather than from their
-        zero start. On the bundled Lorenz-63 data 25 steps instead of 0 brought
-        D_stsp from about 0.15 to 0.06–0.2 and λ_max closer to the truth; 50
-        instead of 25 reached λ_max within 5 % and D_stsp <= 0.3 in fewer
-        epochs (median 75 against 130), though each epoch costs a fifth
-        more.
+        zero start. "auto": ``max(2, 2 t_c)``.
     n_epochs : int, default=200
         Number of epochs; the model is evaluated after each. The defaults take
         about 45 s on two CPU cores for 100,000 three-dimensional samples.
@@ -152,12 +190,17 @@ class PLRNNRegressor(BaseEstimator):
         Maximum gradient norm; None disables clipping.
     validation_fraction : float, default=0.1
         Fraction of every series held out at its end for model selection. Set to
-        0 to keep the last epoch instead. Selection is also skipped when the
-        held-out part would be shorter than 200 steps.
-    validation_steps : int, default=5000
-        Length of the free run scored after every epoch.
+        0 to keep the last epoch instead. Selection is also skipped, with a
+        warning, when a held-out part would be too short for a warm-up and a
+        free run (``warmup_ + 50`` rows).
+    validation_steps : int or "auto", default="auto"
+        Number of free-running steps scored after every epoch, pooled over four
+        runs started along the held-out data (each after a warm-up and a
+        transient of ``20 t_c`` steps). "auto": ``250 t_c`` between 2,000 and
+        20,000 (about 5,000 for Lorenz-63 at dt = 0.01).
     n_iter_no_change : int or None, default=None
-        Stop when the validation measure has not improved for this many epochs.
+        Stop when the validation measure (without validation: the training
+        loss) has not improved for this many epochs.
     lyapunov_steps : int, default=50000
         Length of the free run over which ``lyapunov_spectrum_`` is computed at
         the end of ``fit`` (0 skips it); about 0.8 s at M=20, L=100. The
@@ -181,10 +224,11 @@ class PLRNNRegressor(BaseEstimator):
         Denoising before training: the window of a cubic Savitzky-Golay filter
         applied along time (0 or < 5: none). Observation noise makes a model
         trained by teacher forcing too contracting (λ_max too low). "auto"
-        estimates the noise from high-order differences and picks the widest
-        window up to 15 that removes noise only
-        (:func:`dsrnn.preprocessing.select_smoothing_window`); for clean or
-        coarsely sampled data it picks 0. The window used is
+        smooths only oversampled data (``t_c`` of at least 10 steps), with a
+        window of at most ``t_c / 2`` and 15 steps, as wide as removes noise
+        only (:func:`dsrnn.preprocessing.select_smoothing_window`); for maps,
+        clean or coarsely sampled data it picks 0: there the roughness from one
+        sample to the next is the dynamics, not noise. The window used is
         ``smoothing_window_``.
     n_threads : int or None, default=None
         Threads torch (and numpy's BLAS) may use during :meth:`fit`; the
@@ -202,9 +246,21 @@ class PLRNNRegressor(BaseEstimator):
         generalized teacher forcing (Hess et al. 2023) with a fixed α.
     callback : callable or None, default=None
         Called after every epoch as ``callback(estimator, record)``, where
-        ``record`` is that epoch's :attr:`history_` entry and ``estimator.model_``
-        holds the epoch's parameters; returning True stops training (the best
-        epoch so far is kept).
+        ``record`` is that epoch's :attr:`history_` entry (with the key
+        ``"init"``, the index of the training among ``n_init``) and
+        ``estimator.model_`` holds the epoch's parameters; returning True stops
+        that training (the best epoch so far is kept). With a callback the
+        ``n_init`` trainings run one after the other in this process.
+    n_init : int, default=2
+        Number of independent trainings (initializations and window draws);
+        the one whose kept model scores best on the held-out data is kept, as
+        in :class:`~sklearn.cluster.KMeans`. A training that collapses onto a
+        fixed point or a cycle of its own then costs nothing.
+    n_jobs : int or None, default=None
+        Processes the ``n_init`` trainings run in (joblib). None: as many as
+        ``n_init`` and the cores allow, but 1 inside a parallel worker (e.g.
+        ``GridSearchCV(n_jobs > 1)``), which already uses the cores; -1: all
+        cores. The result does not depend on it.
 
     Attributes
     ----------
@@ -216,21 +272,53 @@ class PLRNNRegressor(BaseEstimator):
         Column names of ``X`` (of its first series), defined only when it was
         a DataFrame with string column names; :meth:`predict` checks them.
     history_ : list of dict
-        One dict per epoch: ``epoch``, ``loss``, ``lr``, ``time`` (seconds since
-        the start of training), ``D_stsp`` and ``D_H`` on the held-out data and
-        ``selection`` (their sum, the model-selection criterion).
+        One dict per epoch of the kept training: ``epoch``, ``loss``, ``lr``,
+        ``time`` (seconds since the start of training), ``D_stsp`` and ``D_H``
+        of the free runs on the held-out data, their ratios to the data's own
+        floors ``stsp_ratio`` and ``dh_ratio``, ``selection`` (the mean of the
+        two ratios, the model-selection criterion, lower is better),
+        ``n_collapsed`` (runs ending on a fixed point, a cycle or a blow-up),
+        ``collapsed`` and, where a collapsed model was rolled back,
+        ``recovered``.
     best_epoch_ : int
         Epoch whose parameters were kept (0 is the initialization).
+    init_selection_ : ndarray of shape (n_init,)
+        The validation ``selection`` of each training's kept model (inf without
+        validation); the smallest was kept.
     lyapunov_spectrum_ : ndarray of shape (n_latent,)
-        Lyapunov spectrum of the trained model along a free run of
-        ``lyapunov_steps`` steps, in units of 1/time (divided by ``dt``).
+        Lyapunov spectrum of the trained model, in units of 1/time (divided by
+        ``dt``), on the attractor the data lives on: the mean over free runs
+        from eight points along the data (each after a warm-up on the data)
+        that end on that attractor, ``lyapunov_steps`` steps in all.
+    attractors_ : list of dict
+        The invariant sets those eight runs end on, the data's first (see
+        :func:`dsrnn._starts.analyze_attractors`): ``kind`` ("irregular",
+        "cycle", "fixed point" or "diverged"), ``period``, ``n_starts``,
+        ``starts``, ``lyapunov_max``, ``D_stsp`` (to the data), ``mean`` and
+        ``std``. More than one entry means coexisting attractors (with a
+        warning).
+    fit_report_ : dict
+        How close the kept model's free runs (from eight points along the
+        held-out data, or the training data without validation) are to that
+        data: ``D_stsp``, ``D_H``, the data's own ``floor_D_stsp`` and
+        ``floor_D_H`` (a stretch of the training data of the same length scored
+        the same way), ``stsp_ratio`` and ``dh_ratio``, ``n_collapsed``,
+        ``n_starts``, ``reference`` ("held-out" or "training") and ``ok``. A
+        :class:`~sklearn.exceptions.ConvergenceWarning` with these figures is
+        issued when ``ok`` is False: a ratio above 3, or collapsed runs.
     fit_time_ : float
         Seconds spent in :meth:`fit`.
+    seq_len_, forcing_interval_, warmup_, validation_steps_ : int
+        The values used (the parameter itself, or the "auto" rule's choice).
     smoothing_window_ : int
         Savitzky-Golay window applied to the data before training (0: none).
-    initial_window_ : ndarray of shape (warmup + 1, n_features)
-        The first rows of the (first) training series: the default start of
-        :meth:`generate` and :meth:`lyapunov_spectrum`.
+    correlation_time_ : float
+        The data's autocorrelation time ``t_c`` in steps, on which the "auto"
+        rules are based.
+    initial_window_ : ndarray of shape (warmup_ + 1, n_features)
+        The first rows of the (first) training series, smoothed as for
+        training: the default start of :meth:`generate` and
+        :meth:`lyapunov_spectrum`.
     n_threads_ : int
         ``torch.get_num_threads()`` during the fit (see ``n_threads``).
 
@@ -265,9 +353,9 @@ class PLRNNRegressor(BaseEstimator):
         self,
         n_latent=20,
         n_hidden=100,
-        seq_len=100,
-        forcing_interval=25,
-        warmup=50,
+        seq_len="auto",
+        forcing_interval="auto",
+        warmup="auto",
         n_epochs=200,
         batches_per_epoch=50,
         batch_size=32,
@@ -280,7 +368,7 @@ class PLRNNRegressor(BaseEstimator):
         lr_decay=0.1,
         gradient_clip=10.0,
         validation_fraction=0.1,
-        validation_steps=5000,
+        validation_steps="auto",
         n_iter_no_change=None,
         lyapunov_steps=50000,
         backend="auto",
@@ -289,6 +377,8 @@ class PLRNNRegressor(BaseEstimator):
         n_threads=None,
         forcing_alpha=1.0,
         callback=None,
+        n_init=2,
+        n_jobs=None,
     ):
         self.n_latent = n_latent
         self.n_hidden = n_hidden
@@ -316,6 +406,8 @@ class PLRNNRegressor(BaseEstimator):
         self.forcing_alpha = forcing_alpha
         self.callback = callback
         self.n_threads = n_threads
+        self.n_init = n_init
+        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
@@ -329,9 +421,9 @@ class PLRNNRegressor(BaseEstimator):
         p = {
             "n_latent": check_int(self.n_latent, "n_latent", 1),
             "n_hidden": check_int(self.n_hidden, "n_hidden", 1),
-            "seq_len": check_int(self.seq_len, "seq_len", 1),
-            "forcing_interval": check_int(self.forcing_interval, "forcing_interval", 1),
-            "warmup": check_int(self.warmup, "warmup", 0),
+            "seq_len": _check_auto_int(self.seq_len, "seq_len", 1),
+            "forcing_interval": _check_auto_int(self.forcing_interval, "forcing_interval", 1),
+            "warmup": _check_auto_int(self.warmup, "warmup", 0),
             "n_epochs": check_int(self.n_epochs, "n_epochs", 0),
             "batches_per_epoch": check_int(self.batches_per_epoch, "batches_per_epoch", 1),
             "batch_size": check_int(self.batch_size, "batch_size", 1),
@@ -342,7 +434,9 @@ class PLRNNRegressor(BaseEstimator):
                                          allow_none=True),
             "validation_fraction": check_float(self.validation_fraction, "validation_fraction",
                                                minimum=0.0, maximum=0.5),
-            "validation_steps": check_int(self.validation_steps, "validation_steps", 1),
+            "validation_steps": _check_auto_int(self.validation_steps, "validation_steps", 1),
+            "n_init": check_int(self.n_init, "n_init", 1),
+            "n_jobs": check_int(self.n_jobs, "n_jobs", None, allow_none=True),
             "n_iter_no_change": check_int(self.n_iter_no_change, "n_iter_no_change", 1,
                                           allow_none=True),
             "lyapunov_steps": check_int(self.lyapunov_steps, "lyapunov_steps", 0),
@@ -353,8 +447,9 @@ class PLRNNRegressor(BaseEstimator):
         }
         if self.callback is not None and not callable(self.callback):
             raise TypeError(f"callback must be callable or None; got {self.callback!r}.")
-        if not (isinstance(self.smoothing, str) and self.smoothing == "auto"):
-            check_int(self.smoothing, "smoothing", 0)
+        p["smoothing"] = _check_auto_int(self.smoothing, "smoothing", 0)
+        if p["n_jobs"] == 0:
+            raise ValueError("n_jobs == 0 has no meaning; use None, a positive count or -1.")
         if not isinstance(self.clipped, (bool, np.bool_)):
             raise TypeError(f"clipped must be a bool; got {self.clipped!r}.")
         if self.init not in _INITS:
@@ -387,6 +482,10 @@ class PLRNNRegressor(BaseEstimator):
     def fit(self, X, y=None):
         """Fit the shPLRNN to one or several time series.
 
+        Everything is validated and chosen before training starts; the fitted
+        attributes are set only when the fit succeeds (a failed refit leaves
+        the previous fit intact).
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), or list of such arrays
@@ -403,8 +502,7 @@ class PLRNNRegressor(BaseEstimator):
         """
         start = time.perf_counter()
         p = self._check_params()
-        min_length = p["seq_len"] + p["warmup"] + 1
-        series = check_series(X, min_length=min_length)
+        series = check_series(X, min_length=3)
         N = series[0].shape[1]
         if p["n_latent"] < N:
             raise ValueError(
@@ -412,112 +510,192 @@ class PLRNNRegressor(BaseEstimator):
                 f"are read out as the N observed variables. Got n_latent={p['n_latent']} "
                 f"for data with N={N} features."
             )
-        self.n_features_in_ = N
-        check_feature_names(self, X, reset=True)
+        auto = resolve_auto(series, seq_len=p["seq_len"], forcing_interval=p["forcing_interval"],
+                            warmup=p["warmup"], smoothing=p["smoothing"],
+                            validation_steps=p["validation_steps"],
+                            validation_fraction=p["validation_fraction"])
+        min_length = auto.seq_len + auto.warmup + 1
+        series = check_series(series, min_length=min_length)
+        if auto.smoothing_window:
+            series = [smooth(s, auto.smoothing_window) for s in series]
+        train, val = self._split_validation(series, p["validation_fraction"], auto, min_length)
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
+        seeds = rng.integers(2**31 - 1, size=p["n_init"])
 
-        if isinstance(self.smoothing, str):
-            self.smoothing_window_ = select_smoothing_window(series)
-        else:
-            self.smoothing_window_ = int(self.smoothing) | 1 if self.smoothing >= 5 else 0
-        raw_series = series
-        if self.smoothing_window_:
-            series = [smooth(s, self.smoothing_window_) for s in series]
-        train, val = self._split_validation(series, p, min_length)
-
-        model = ShallowPLRNN(N, p["n_latent"], p["n_hidden"], clipped=bool(self.clipped))
-        if self.init == "ridge":  # smooths the raw data more heavily itself
-            raw_train, _ = self._split_validation(raw_series, p, min_length)
-            init_params = ridge_initialization(raw_train, p["n_latent"], p["n_hidden"], rng)
-        else:
-            init_params = init_plrnn_parameters(p["n_latent"], p["n_hidden"], rng)
-        model.load_numpy_params(init_params)
-        model = model.to(p["device"])
-        self.model_ = model
-        self.initial_window_ = series[0][: p["warmup"] + 1].copy()
-
+        shape = (N, p["n_latent"], p["n_hidden"], bool(self.clipped))
         config = TrainConfig(
-            seq_len=p["seq_len"], forcing_interval=p["forcing_interval"], warmup=p["warmup"],
+            seq_len=auto.seq_len, forcing_interval=auto.forcing_interval, warmup=auto.warmup,
             n_epochs=p["n_epochs"], batches_per_epoch=p["batches_per_epoch"],
             batch_size=p["batch_size"], learning_rate=p["learning_rate"],
             lr_decay=p["lr_decay"], gradient_clip=p["gradient_clip"],
             n_iter_no_change=p["n_iter_no_change"], backend=p["backend"],
             forcing_alpha=p["forcing_alpha"],
         )
-        validate = None if val is None else self._make_validator(val, p)
-        callback = None if self.callback is None else (lambda rec: self.callback(self, rec))
-        self.history_, self.best_epoch_ = train_stf(
-            model, [s.astype(np.float32) for s in train], config, rng,
-            validate=validate, callback=callback, verbose=p["verbose"], device=p["device"],
-        )
-        self.model_ = model.cpu()
-        if p["lyapunov_steps"] > 0:
-            self.lyapunov_spectrum_ = self.lyapunov_spectrum(p["lyapunov_steps"])
+        validation = None
+        if val is not None:
+            setup = MeasureSetup(n_starts=4, warmup=auto.warmup,
+                                 n_steps=max(1, auto.validation_steps // 4),
+                                 n_transient=auto.n_transient)
+            validation = (val, setup, data_floors(val, train, setup))
+        train32 = [s.astype(np.float32) for s in train]
+        raw_train = None
+        if self.init == "ridge":  # smooths the raw data more heavily itself
+            raw_train = self._split_validation(check_series(X, min_length=min_length),
+                                               p["validation_fraction"], auto, min_length,
+                                               warn=False)[0]
+
+        def initial_params(seed):
+            init_rng = np.random.default_rng(seed)
+            if raw_train is not None:
+                return ridge_initialization(raw_train, p["n_latent"], p["n_hidden"], init_rng)
+            return init_plrnn_parameters(p["n_latent"], p["n_hidden"], init_rng)
+
+        jobs = [(initial_params(seed), int(seed) + 1) for seed in seeds]
+        kwargs = dict(validation=validation, verbose=p["verbose"], device=p["device"])
+        n_jobs = 1 if self.callback is not None else _n_jobs(p["n_jobs"], len(jobs))
+        if n_jobs == 1:
+            results = []
+            for k, (init, seed) in enumerate(jobs):
+                callback = None
+                if self.callback is not None:
+                    callback = self._epoch_callback(k)
+                results.append(train_candidate(init, shape, train32, config, seed,
+                                               callback=callback, **kwargs))
         else:
-            self.lyapunov_spectrum_ = np.full(p["n_latent"], np.nan)
+            results = Parallel(n_jobs=n_jobs)(
+                delayed(train_candidate)(init, shape, train32, config, seed, **kwargs)
+                for init, seed in jobs
+            )
+        best = min(range(len(results)),
+                   key=lambda k: (results[k]["collapsed"], results[k]["selection"]))
+        model = ShallowPLRNN(*shape[:3], clipped=shape[3])
+        model.load_state_dict(results[best]["state"])
+        params = model.numpy_params()
+
+        # what the kept model does, from starts along the data
+        spectrum, attractors = np.full(p["n_latent"], np.nan), []
+        if p["lyapunov_steps"] > 0:
+            spectrum, attractors = analyze_attractors(
+                params, series, warmup=auto.warmup, n_transient=auto.n_transient,
+                n_steps=p["lyapunov_steps"], dt=p["dt"], divergence=state_space_kl)
+        reference = val if val is not None else train
+        report_setup = MeasureSetup(n_starts=8, warmup=auto.warmup,
+                                    n_steps=max(1, auto.validation_steps // 4),
+                                    n_transient=auto.n_transient)
+        floors = data_floors(reference, train, report_setup)
+        measures = free_run_measures(params, reference, report_setup, floors)
+        report = {
+            "reference": "held-out" if val is not None else "training",
+            "D_stsp": float(measures["D_stsp"]), "D_H": float(measures["D_H"]),
+            "floor_D_stsp": float(floors[0]), "floor_D_H": float(floors[1]),
+            "stsp_ratio": float(measures["stsp_ratio"]), "dh_ratio": float(measures["dh_ratio"]),
+            "n_collapsed": int(measures["n_collapsed"]), "n_starts": report_setup.n_starts,
+        }
+        report["ok"] = bool(not measures["collapsed"] and measures["n_collapsed"] == 0
+                            and report["stsp_ratio"] <= _POOR_RATIO
+                            and report["dh_ratio"] <= _POOR_RATIO)
+
+        # success: only now is the estimator changed
+        check_feature_names(self, X, reset=True)
+        self.n_features_in_ = N
+        self.model_ = model
+        self.correlation_time_ = auto.correlation_time
+        self.seq_len_ = auto.seq_len
+        self.forcing_interval_ = auto.forcing_interval
+        self.warmup_ = auto.warmup
+        self.validation_steps_ = auto.validation_steps
+        self.smoothing_window_ = auto.smoothing_window
+        self.initial_window_ = series[0][: auto.warmup + 1].copy()
+        self.history_ = results[best]["history"]
+        self.best_epoch_ = results[best]["best_epoch"]
+        self.init_selection_ = np.array([r["selection"] for r in results])
+        self.lyapunov_spectrum_ = spectrum
+        self.attractors_ = attractors
+        self.fit_report_ = report
         self.fit_time_ = time.perf_counter() - start
+        self._warn_about_fit(report, attractors)
         return self
 
+    def _epoch_callback(self, k):
+        """The user's callback for training ``k`` (model_ shows the epoch's parameters)."""
+
+        def callback(record, model):
+            record["init"] = k
+            self.model_ = model
+            return self.callback(self, record)
+
+        return callback
+
+    def _warn_about_fit(self, report: dict, attractors: list) -> None:
+        """The warnings that say a fit fell short (figures from ``fit_report_``)."""
+        if len(attractors) > 1:
+            described = "; ".join(
+                f"{a['kind']}{' of period ' + str(a['period']) if a['kind'] == 'cycle' else ''}"
+                f" from {a['n_starts']} start(s), lambda_max {a['lyapunov_max']:.3g}, "
+                f"D_stsp to the data {a['D_stsp']:.3g}"
+                for a in attractors
+            )
+            warnings.warn(
+                f"The fitted model has {len(attractors)} coexisting invariant sets: free runs "
+                f"from 8 points along the data end on: {described}. lyapunov_spectrum_ is "
+                f"given for the first (the closest to the data); generate() and "
+                f"lyapunov_spectrum() from other starts may land on another. See attractors_.",
+                UserWarning,
+                stacklevel=3,
+            )
+        if report["ok"]:
+            return
+        why = []
+        if report["n_collapsed"]:
+            why.append(f"{report['n_collapsed']} of {report['n_starts']} free runs ended on a "
+                       f"fixed point, a cycle or a blow-up")
+        why.append(f"D_stsp {report['D_stsp']:.3g} is {report['stsp_ratio']:.1f} times the "
+                   f"data's own {report['floor_D_stsp']:.3g}")
+        why.append(f"D_H {report['D_H']:.3g} is {report['dh_ratio']:.1f} times the data's own "
+                   f"{report['floor_D_H']:.3g}")
+        warnings.warn(
+            f"The fitted model's free runs are far from the {report['reference']} data: "
+            f"{'; '.join(why)} (a good reconstruction stays within {_POOR_RATIO:g} times). "
+            f"Do not trust its invariants. Try: more epochs (n_epochs) or trainings (n_init); "
+            f"a larger model (n_latent, n_hidden); for few observed variables a longer "
+            f"warmup or a delay embedding; check dt and the sampling (autocorrelation time "
+            f"{self.correlation_time_:.3g} steps: forcing_interval_={self.forcing_interval_}, "
+            f"seq_len_={self.seq_len_}, warmup_={self.warmup_}); see fit_report_ and "
+            f"history_.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
     @staticmethod
-    def _split_validation(series, p, min_length):
-        """Hold out the tail of each series for model selection (or None)."""
-        frac = p["validation_fraction"]
-        if frac == 0:
+    def _split_validation(series, fraction, auto, min_length, warn=True):
+        """Hold out the tail of each series for model selection (or None, with a warning)."""
+        if fraction == 0:
             return series, None
         train, val = [], []
+        need = auto.warmup + 1 + 50
         for s in series:
-            n_val = int(round(frac * len(s)))
-            if n_val < 200 or len(s) - n_val < min_length:
+            n_val = int(round(fraction * len(s)))
+            if n_val < need or len(s) - n_val < min_length:
+                if warn:
+                    warnings.warn(
+                        f"No validation: holding out validation_fraction={fraction:g} of a "
+                        f"series of {len(s)} rows leaves {n_val} rows for validation (at "
+                        f"least warmup + 51 = {need} are needed) and {len(s) - n_val} for "
+                        f"training (at least seq_len + warmup + 1 = {min_length}). The last "
+                        f"epoch is kept, unchecked. Give longer series, or set "
+                        f"validation_fraction=0 to silence this.",
+                        UserWarning,
+                        stacklevel=4,
+                    )
                 return series, None
             train.append(s[:-n_val])
             val.append(s[-n_val:])
         return train, val
 
-    def _make_validator(self, val, p):
-        """Score a free run from the held-out data against it (lower is better)."""
-        reference = max(val, key=len)
-        W = p["warmup"]
-        n_steps = min(p["validation_steps"], len(reference) - W - 1)
-        n_drop = min(200, n_steps // 5)
-        ref_all = np.concatenate(val)
-
-        def validate() -> dict:
-            params = self.model_.numpy_params()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                gen = self._run(params, reference[: W + 1], n_steps)
-            gen = gen[n_drop:]
-            if not np.all(np.isfinite(gen)):
-                return {"D_stsp": np.inf, "D_H": np.inf, "selection": np.inf}
-            d_stsp = float(state_space_divergence(ref_all, gen, max_dims=min(3, gen.shape[1])))
-            d_h = float(power_spectrum_distance(reference[W + 1 + n_drop:][: len(gen)], gen))
-            return {"D_stsp": d_stsp, "D_H": d_h, "selection": d_stsp + d_h}
-
-        return validate
-
     # ------------------------------------------------------------ generation
-    @staticmethod
-    def _warm_state(params: dict, prefix: np.ndarray) -> np.ndarray:
-        """Latent state after forcing the read-out units with ``prefix`` (K, N) or (B, K, N).
-
-        ``z_0 = [x_0, 0, ..., 0]``; for every further row the read-out units of
-        the predicted state are replaced by the data. Returns the state of the
-        last row after forcing, (M,) or (B, M).
-        """
-        M = params["A"].shape[0]
-        N = prefix.shape[-1]
-        z = np.zeros(prefix.shape[:-2] + (M,))
-        z[..., :N] = prefix[..., 0, :]
-        for k in range(1, prefix.shape[-2]):
-            z = plrnn_trajectory(z, 1, **params)[..., 1, :]
-            z[..., :N] = prefix[..., k, :]
-        return z
-
     def _run(self, params: dict, prefix: np.ndarray, n_steps: int) -> np.ndarray:
         """Read-outs of the ``n_steps`` states that follow a warm-up on ``prefix``."""
-        z = self._warm_state(params, prefix)
-        traj = plrnn_trajectory(z, n_steps, **params)
-        return traj[..., 1:, : prefix.shape[-1]]
+        return free_runs(params, warm_states(params, prefix), n_steps, prefix.shape[-1])
 
     def generate(self, n_steps, x0=None):
         """Free-running trajectory of the fitted model.
@@ -560,10 +738,11 @@ class PLRNNRegressor(BaseEstimator):
     def predict(self, X):
         """Free run seeded by the start of X, with the same shape as X.
 
-        The latent state starts at ``[X[0], 0, ..., 0]``; when ``warmup = W > 0``
-        the read-out units are also forced with ``X[1:W]`` (as in training), so
-        ``Y[1:W+1]`` are one-step-ahead predictions and ``Y[W+1:]`` is the free
-        run. ``Y[0] = X[0]``.
+        The latent state starts at ``[X[0], 0, ..., 0]``; with ``W = warmup_``
+        (the warm-up used in training) the read-out units are then forced with
+        ``X[1], ..., X[W]``, as in training, so ``Y[1:W+1]`` are one-step-ahead
+        predictions (made before the forcing replaced them) and ``Y[W+1:]`` is
+        the free run from the state forced with ``X[W]``. ``Y[0] = X[0]``.
 
         Parameters
         ----------
@@ -585,21 +764,16 @@ class PLRNNRegressor(BaseEstimator):
                 f"{self.n_features_in_} features as input."
             )
         T = X.shape[0]
-        W = min(self.warmup, T - 1)
+        W = min(self.warmup_, T - 1)
         Y = np.empty_like(X)
         Y[0] = X[0]
         if T == 1:
             return Y
         params = self.model_.numpy_params()
         # one-step predictions during the warm-up, then the free run
-        with _kernel_divergence_warnings_off():
-            z = self._warm_state(params, X[:1])
-            for k in range(W):
-                z = plrnn_trajectory(z, 1, **params)[1]
-                Y[k + 1] = z[: X.shape[1]]
-                z[: X.shape[1]] = X[k + 1]
-            if T - 1 - W > 0:
-                Y[W + 1 :] = plrnn_trajectory(z, T - 1 - W, **params)[1:, : X.shape[1]]
+        z, Y[1 : W + 1] = warm_states(params, X[: W + 1], return_predictions=True)
+        if T - 1 - W > 0:
+            Y[W + 1 :] = free_runs(params, z, T - 1 - W, X.shape[1])
         return _nan_after_divergence(Y, "predict", first_step=0)
 
     def score(self, X, y=None):
@@ -669,8 +843,7 @@ class PLRNNRegressor(BaseEstimator):
                     f"x0 must have shape ({self.n_features_in_},); got shape {x0.shape}."
                 )
             prefix = x0[None, :]
-        with _kernel_divergence_warnings_off():
-            z0 = self._warm_state(params, prefix)
+        z0 = warm_states(params, prefix)
         if not np.all(np.isfinite(z0)):
             warnings.warn(
                 f"Lyapunov spectrum not computed: the model's orbit became non-finite during "

@@ -161,26 +161,35 @@ def _train_stf_impl(
 
     history: list[dict] = []
     start = time.perf_counter()
-    best = {"selection": np.inf, "epoch": 0, "state": _snapshot(model)}
+    # models are ranked by (collapsed, selection): a collapsed one only wins over another
+    # collapsed one
+    best = {"key": (True, np.inf), "epoch": 0, "state": _snapshot(model)}
     if validate is not None:
         measures = validate()
-        best["selection"] = measures["selection"]
+        best["key"] = (bool(measures.get("collapsed", False)), measures["selection"])
         history.append({"epoch": 0, "loss": np.nan, "lr": cfg.learning_rate,
                         "time": time.perf_counter() - start, **measures})
     since_best = 0
+    best_loss = np.inf
     n_rollbacks = 0
+    n_collapsed_epochs = 0
+    # a model that stays collapsed this long is rolled back to the best one (see below)
+    patience = max(5, cfg.n_epochs // 20)
     n_steps_done = 0
     lr_scale = 1.0
 
-    def rollback(reason: str):
+    def rollback(reason: str, warn: bool = True):
         nonlocal n_rollbacks, lr_scale
-        n_rollbacks += 1
+        if warn:
+            n_rollbacks += 1
         model.load_state_dict(best["state"])  # in place: numpy views stay valid
         lr_scale *= 0.5
         if workspace is not None:
             optimizer.reset()
         else:
             optimizer.state.clear()
+        if not warn:
+            return
         warnings.warn(
             f"Training diverged ({reason}); rolled back to the parameters of epoch "
             f"{best['epoch']} and halved the learning rate to "
@@ -213,9 +222,20 @@ def _train_stf_impl(
                 record.update(validate())
             record["time"] = time.perf_counter() - start
             history.append(record)
-            improved = validate is not None and record["selection"] < best["selection"]
+            collapsed = bool(record.get("collapsed", False))
+            key = (collapsed, record["selection"]) if validate is not None else None
+            improved = validate is not None and key < best["key"]
+            # Chaotic training is not monotone: a model may fall onto a fixed point or a
+            # cycle (or blow up) and recover by itself. One that stays collapsed for
+            # ``patience`` epochs is rolled back to the best model, with the learning rate
+            # halved; this is a recovery, recorded in the history, not a warning.
+            n_collapsed_epochs = n_collapsed_epochs + 1 if collapsed else 0
+            if n_collapsed_epochs >= patience and not best["key"][0]:
+                rollback("collapsed", warn=False)
+                n_collapsed_epochs = 0
+                record["recovered"] = True
             if improved:
-                best.update(selection=record["selection"], epoch=epoch, state=_snapshot(model))
+                best.update(key=key, epoch=epoch, state=_snapshot(model))
                 since_best = 0
             elif validate is None:
                 # no model selection: the best so far is the end of the last epoch that
@@ -224,7 +244,12 @@ def _train_stf_impl(
                     bool(torch.isfinite(p).all()) for p in parameters
                 ):
                     best.update(epoch=epoch, state=_snapshot(model))
-                since_best += 1
+                # n_iter_no_change then counts epochs without a lower training loss
+                if record["loss"] < best_loss:
+                    best_loss = record["loss"]
+                    since_best = 0
+                else:
+                    since_best += 1
             else:
                 since_best += 1
             if verbose >= 2 or (verbose and (improved or epoch % max(1, cfg.n_epochs // 30) == 0)):
@@ -273,3 +298,74 @@ def _print_epoch(record: dict, n_epochs: int, improved: bool) -> None:
         f"{extra}  t={record['time']:.1f}s{flag}",
         flush=True,
     )
+
+
+def train_candidate(
+    init_params: dict,
+    shape: tuple[int, int, int, bool],
+    series: list[np.ndarray],
+    config: TrainConfig,
+    seed: int,
+    *,
+    validation=None,
+    callback: Optional[Callable] = None,
+    verbose: int = 0,
+    device: str = "cpu",
+) -> dict:
+    """Build a shPLRNN from ``init_params``, train it, and return what a fit keeps.
+
+    One of the ``n_init`` independent trainings of :meth:`dsrnn.PLRNNRegressor.fit`; a
+    module-level function so that joblib can run several in parallel processes.
+
+    Parameters
+    ----------
+    init_params : dict
+        Initial ``A, W1, W2, h1, h2``.
+    shape : (N, M, L, clipped)
+    series : list of ndarray (T_k, N), float32
+        Training series.
+    config : TrainConfig
+    seed : int
+        Seeds the draw of the training windows.
+    validation : (reference, setup, floors), optional
+        Held-out series and the :class:`dsrnn._scoring.MeasureSetup` and floors the model
+        is scored with after every epoch (:func:`dsrnn._scoring.free_run_measures`).
+    callback : callable, optional
+        ``callback(record, model)`` after every epoch; True stops training.
+    verbose : int
+    device : str or torch.device
+
+    Returns
+    -------
+    result : dict
+        ``state`` (the kept parameters as CPU tensors), ``history``, ``best_epoch``,
+        ``selection`` (the kept epoch's validation value, inf without validation),
+        ``collapsed`` and ``seed``.
+    """
+    from ._model import ShallowPLRNN
+    from ._scoring import free_run_measures
+
+    N, M, L, clipped = shape
+    model = ShallowPLRNN(N, M, L, clipped=clipped).load_numpy_params(init_params)
+    model = model.to(device)
+    validate = None
+    if validation is not None:
+        reference, setup, floors = validation
+
+        def validate() -> dict:
+            return free_run_measures(model.numpy_params(), reference, setup, floors)
+
+    epoch_callback = None if callback is None else (lambda record: callback(record, model))
+    history, best_epoch = train_stf(
+        model, series, config, np.random.default_rng(seed), validate=validate,
+        callback=epoch_callback, verbose=verbose, device=device,
+    )
+    kept = history[best_epoch] if validation is not None and history else {}
+    return {
+        "state": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+        "history": history,
+        "best_epoch": best_epoch,
+        "selection": float(kept.get("selection", np.inf)),
+        "collapsed": bool(kept.get("collapsed", False)),
+        "seed": int(seed),
+    }

@@ -8,8 +8,12 @@ from sklearn.base import clone
 
 from dsrnn import PLRNNRegressor
 
-FAST = dict(n_latent=5, n_hidden=16, seq_len=20, forcing_interval=5, n_epochs=3,
-            batches_per_epoch=5, batch_size=8, lyapunov_steps=2000, validation_steps=500)
+FAST = dict(n_latent=5, n_hidden=16, seq_len=20, forcing_interval=5, warmup=10, n_epochs=3,
+            batches_per_epoch=5, batch_size=8, lyapunov_steps=2000, validation_steps=500,
+            n_init=1)
+
+# the tiny models of these tests are poor reconstructions: their fits rightly warn
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 @pytest.fixture(scope="module")
@@ -134,13 +138,12 @@ def test_pickle_round_trip_reproduces_generate(fitted):
 
 
 def test_lyapunov_spectrum_method_units(fitted):
-    per_step = PLRNNRegressor(**{**FAST, "dt": 1.0}, random_state=0)
     spec = fitted.lyapunov_spectrum(3000)
     assert spec.shape == (5,)
-    # dividing by dt: the same orbit in units of 1/step is dt times smaller
-    per_step_spec = spec * fitted.dt
-    assert per_step_spec[0] == pytest.approx(spec[0] * 0.01)
-    del per_step
+    # the same model with another dt: exponents scale as 1/dt (same orbit, same steps)
+    other = pickle.loads(pickle.dumps(fitted))
+    other.dt = 0.05
+    np.testing.assert_allclose(other.lyapunov_spectrum(3000) * 0.05, spec * 0.01, rtol=1e-12)
 
 
 def test_callback_sees_every_epoch_and_can_stop(lorenz_short):
@@ -154,6 +157,11 @@ def test_callback_sees_every_epoch_and_can_stop(lorenz_short):
                          **{**FAST, "n_epochs": 5}).fit(lorenz_short)
     assert [e for e, _ in seen] == [1, 2]
     assert len(est.history_) == 3  # initialization + two epochs
+    # with several trainings the callback sees each, told apart by record["init"]
+    inits = []
+    PLRNNRegressor(random_state=0, callback=lambda e, r: inits.append(r["init"]) or False,
+                   **{**FAST, "n_epochs": 2, "n_init": 2}).fit(lorenz_short)
+    assert inits == [0, 0, 1, 1]
     with pytest.raises(TypeError, match="callback must be callable"):
         PLRNNRegressor(callback=3, **FAST).fit(lorenz_short)
 
@@ -166,3 +174,86 @@ def test_rejected_callback_leaves_the_estimator_unfitted(lorenz_short):
         est.fit(lorenz_short)
     with pytest.raises(NotFittedError):
         est.generate(5)
+
+
+def test_auto_parameters_are_resolved_in_fit_and_recorded(lorenz_short):
+    kw = {k: v for k, v in FAST.items() if k not in ("seq_len", "forcing_interval", "warmup",
+                                                     "validation_steps")}
+    est = PLRNNRegressor(random_state=0, dt=0.01, **kw).fit(lorenz_short)
+    assert est.seq_len == "auto" and est.forcing_interval == "auto"  # parameters untouched
+    assert est.correlation_time_ > 1
+    assert est.forcing_interval_ >= 1 and est.seq_len_ >= 20 and est.warmup_ >= 2
+    assert est.validation_steps_ >= 2000
+    explicit = PLRNNRegressor(random_state=0, **FAST).fit(lorenz_short)
+    assert (explicit.seq_len_, explicit.forcing_interval_, explicit.warmup_) == (20, 5, 10)
+    with pytest.raises(ValueError, match='"auto" or an integer'):
+        PLRNNRegressor(seq_len="long", **{k: v for k, v in FAST.items() if k != "seq_len"}
+                       ).fit(lorenz_short)
+
+
+def test_failed_refit_leaves_the_previous_fit_intact(fitted, lorenz_short):
+    est = pickle.loads(pickle.dumps(fitted))
+    before = est.generate(50)
+    history = est.history_
+    est.set_params(n_latent=2)  # fewer latent units than the 3 features
+    with pytest.raises(ValueError, match="n_latent must be at least"):
+        est.fit(lorenz_short)
+    est.set_params(n_latent=5, warmup=10_000)  # longer than the data
+    with pytest.raises(ValueError, match="at least"):
+        est.fit(lorenz_short)
+    np.testing.assert_array_equal(est.generate(50), before)
+    assert est.history_ is history
+
+
+def test_fit_report_and_warning_for_a_crippled_fit(lorenz_short):
+    """One epoch of five gradient steps cannot reconstruct Lorenz-63: the fit must say so."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    with pytest.warns(ConvergenceWarning, match="far from the held-out data"):
+        est = PLRNNRegressor(random_state=0, **{**FAST, "n_epochs": 1}).fit(lorenz_short)
+    report = est.fit_report_
+    assert not report["ok"]
+    assert report["reference"] == "held-out"
+    assert report["stsp_ratio"] > 3 or report["dh_ratio"] > 3 or report["n_collapsed"] > 0
+    assert {"D_stsp", "D_H", "floor_D_stsp", "floor_D_H", "n_starts"} <= set(report)
+
+
+def test_white_noise_cannot_be_reconstructed_and_the_fit_warns():
+    from sklearn.exceptions import ConvergenceWarning
+
+    X = np.random.default_rng(0).standard_normal((3000, 2))
+    with pytest.warns(ConvergenceWarning):
+        est = PLRNNRegressor(random_state=0, **{**FAST, "n_epochs": 5}).fit(X)
+    assert not est.fit_report_["ok"]
+
+
+def test_short_held_out_tail_warns_and_skips_validation(lorenz_short):
+    with pytest.warns(UserWarning, match="No validation"):
+        est = PLRNNRegressor(random_state=0, **FAST).fit(lorenz_short[:300])
+    assert "selection" not in est.history_[-1]
+    assert est.fit_report_["reference"] == "training"
+
+
+def test_parallel_trainings_give_the_same_result_as_sequential(lorenz_short):
+    kw = {**FAST, "n_init": 2, "n_epochs": 2}
+    a = PLRNNRegressor(random_state=7, n_jobs=1, **kw).fit(lorenz_short)
+    b = PLRNNRegressor(random_state=7, n_jobs=2, **kw).fit(lorenz_short)
+    np.testing.assert_array_equal(a.init_selection_, b.init_selection_)
+    np.testing.assert_array_equal(a.generate(100), b.generate(100))
+    assert a.init_selection_.shape == (2,)
+    kept = np.argmin(a.init_selection_)
+    assert a.history_[a.best_epoch_]["selection"] == a.init_selection_[kept]
+
+
+def test_henon_map_with_defaults_and_dt_1():
+    """The measured failure of the previous defaults: every fit on the Hénon map collapsed
+    (smoothing read the map's roughness as noise; tau_f = 25 is 15 predictability times).
+    With only dt set, a short fit now lands on the Hénon attractor."""
+    from dsrnn.datasets import make_henon
+
+    X = make_henon(20_000, noise=0.05, random_state=0)
+    est = PLRNNRegressor(dt=1.0, random_state=0, n_epochs=25, n_init=1).fit(X)
+    assert est.smoothing_window_ == 0 and est.forcing_interval_ == 1
+    assert est.lyapunov_spectrum_[0] == pytest.approx(0.419, rel=0.1)
+    assert est.fit_report_["ok"]
+    assert len(est.attractors_) == 1 and est.attractors_[0]["kind"] == "irregular"

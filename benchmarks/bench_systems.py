@@ -1,0 +1,203 @@
+"""Systems benchmark: the default estimator on every system with ground truth.
+
+For every system of :data:`dsrnn.datasets.SYSTEMS` (Lorenz-63 twice: observed as (x, y, z)
+and as x alone), and for the bundled Lorenz-63 delay-embedding data, a 100,000-row training
+series with 5 % Gaussian observation noise is fitted by ``PLRNNRegressor(dt=...)`` with
+nothing else set, once per seed, and the result is scored against a clean test stretch from
+another initial condition:
+
+- ``lambda_max``: from 100,000 steps of a free run started on the test stretch (warm-up on
+  its first ``warmup_ + 1`` rows, 1,000 steps dropped; QR every 5 steps, which is exact for
+  the largest exponent), and its error: relative to the true exponent, or, for a system whose
+  largest exponent is 0 (a limit cycle), ``|lambda_max| / |lambda_2|``;
+- ``D_stsp`` (SPEC §6: KL(p_test || p_model), 30 bins per dimension below 6 dimensions, the
+  Gaussian-mixture estimate from 6 on; for a single observed variable in 3-d delay
+  coordinates with a lag of 10 steps) and ``D_H`` of the same free run against the test;
+- the floors: the noisy training series, and an independent clean trajectory, scored the same
+  way against the test;
+- whether ``lyapunov_spectrum_[0]`` (the fit's own estimate, from starts along the data) is
+  within 3 % of the 100,000-step estimate, the fit's warnings and its time.
+
+Run it from the source tree (each fit takes about a minute on two cores)::
+
+    python benchmarks/bench_systems.py                      # all systems, 5 seeds
+    python benchmarks/bench_systems.py --systems henon rossler --seeds 0 1
+    python benchmarks/bench_systems.py --out results.json   # also keep every row
+
+The summary table is printed in reStructuredText, ready for ``docs/performance.rst``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dsrnn import PLRNNRegressor  # noqa: E402
+from dsrnn._starts import free_runs, warm_states  # noqa: E402
+from dsrnn.datasets import SYSTEMS, delay_embed, load_lorenz63  # noqa: E402
+from dsrnn.lyapunov import plrnn_lyapunov_spectrum  # noqa: E402
+from dsrnn.metrics import power_spectrum_distance, state_space_divergence  # noqa: E402
+
+N_TRAIN = 100_000
+N_TEST = 100_000
+NOISE = 0.05
+EMBED_LAG = 10  # delay-coordinate lag for the D_stsp of a single observed variable
+TRAIN_SEED, TEST_SEED, TRUE_SEED = 1, 2, 3
+
+#: Benchmark cases: name -> (registry system, observed variables or None).
+CASES = {
+    "lorenz63": ("lorenz63", None),
+    "lorenz63_x": ("lorenz63", ["x"]),
+    "rossler": ("rossler", None),
+    "lorenz96": ("lorenz96", None),
+    "henon": ("henon", None),
+    "fitzhugh_nagumo": ("fitzhugh_nagumo", None),
+    "bundled": (None, None),
+}
+
+
+def case_data(case: str, n_train: int) -> dict:
+    """Noisy training series, clean test and independent clean series, dt, true spectrum."""
+    system, observed = CASES[case]
+    if system is None:
+        data = load_lorenz63()
+        return dict(train=data.data[:n_train], test=data.test, true=None, dt=data.dt,
+                    spectrum=np.asarray(data.lyapunov_spectrum))
+    info = SYSTEMS[system]
+    kw = {} if observed is None else {"observed": observed}
+    train = info.make(n_train, noise=NOISE, random_state=TRAIN_SEED, **kw)
+    test = info.make(N_TEST, random_state=TEST_SEED, **kw)
+    true = info.make(n_train, random_state=TRUE_SEED, **kw)
+    return dict(train=train, test=test, true=true, dt=info.dt,
+                spectrum=np.asarray(info.lyapunov_spectrum))
+
+
+def _view(X: np.ndarray) -> np.ndarray:
+    return delay_embed(X[:, 0], 3, EMBED_LAG) if X.shape[1] == 1 else X
+
+
+def _d_stsp(test: np.ndarray, other: np.ndarray) -> float:
+    return float(state_space_divergence(_view(test), _view(other), random_state=0))
+
+
+def lambda_error(value: float, spectrum: np.ndarray) -> float:
+    """Relative error of lambda_max; for a true lambda_max of 0, |value| / |lambda_2|."""
+    truth = float(spectrum[0])
+    if abs(truth) > 1e-9:
+        return abs(value - truth) / abs(truth)
+    return abs(value) / abs(float(spectrum[1]))
+
+
+def evaluate(est: PLRNNRegressor, test: np.ndarray, dt: float) -> dict:
+    """lambda_max, D_stsp and D_H of a free run started on the test stretch."""
+    params = est.model_.numpy_params()
+    z0 = warm_states(params, test[: est.warmup_ + 1])
+    run = free_runs(params, z0, N_TEST + 1000, test.shape[1])[1000:]
+    if not np.all(np.isfinite(run)):
+        return dict(lambda_max=np.nan, D_stsp=np.inf, D_H=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        spec = plrnn_lyapunov_spectrum(params, z0, N_TEST, n_transient=1000, dt=dt,
+                                       reorthonormalize_every=5, n_exponents=2)
+    return dict(lambda_max=float(spec[0]), D_stsp=_d_stsp(test, run),
+                D_H=float(power_spectrum_distance(test, run)))
+
+
+def run_case(case: str, seeds, n_train: int, log) -> list[dict]:
+    d = case_data(case, n_train)
+    floor = dict(noisy_D_stsp=_d_stsp(d["test"], d["train"]),
+                 noisy_D_H=float(power_spectrum_distance(d["test"], d["train"])))
+    if d["true"] is not None:
+        floor.update(true_D_stsp=_d_stsp(d["test"], d["true"]),
+                     true_D_H=float(power_spectrum_distance(d["test"], d["true"])))
+    rows = []
+    for seed in seeds:
+        start = time.perf_counter()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            est = PLRNNRegressor(dt=d["dt"], random_state=seed).fit(d["train"])
+        fit_time = time.perf_counter() - start
+        res = evaluate(est, d["test"], d["dt"])
+        own = float(est.lyapunov_spectrum_[0])
+        row = dict(case=case, seed=seed, fit_time=fit_time, **res, **floor,
+                   lambda_true=float(d["spectrum"][0]),
+                   lambda_error=lambda_error(res["lambda_max"], d["spectrum"]),
+                   lambda_fit=own,
+                   fit_vs_test=abs(own - res["lambda_max"]) / max(abs(res["lambda_max"]), 1e-9),
+                   n_attractors=len(est.attractors_),
+                   report_ok=bool(est.fit_report_["ok"]),
+                   stsp_ratio=float(est.fit_report_["stsp_ratio"]),
+                   dh_ratio=float(est.fit_report_["dh_ratio"]),
+                   forcing_interval=est.forcing_interval_, seq_len=est.seq_len_,
+                   warmup=est.warmup_, smoothing=est.smoothing_window_,
+                   warnings=sorted({type(w.message).__name__ for w in caught
+                                    if not issubclass(w.category, RuntimeWarning)}))
+        row["collapsed"] = bool(not np.isfinite(row["lambda_max"]) or
+                                (row["lambda_true"] > 0 and row["lambda_max"] <= 0))
+        rows.append(row)
+        log(f"{case:16s} seed {seed}: fit {fit_time:5.1f} s  lambda_max {row['lambda_max']:.4g} "
+            f"(true {row['lambda_true']:.4g}, error {100 * row['lambda_error']:.1f} %)  "
+            f"D_stsp {row['D_stsp']:.3f} (noisy floor {floor['noisy_D_stsp']:.3f})  "
+            f"D_H {row['D_H']:.3f}  fit's lambda {own:.4g}  tau_f={est.forcing_interval_} "
+            f"tau={est.seq_len_} T_W={est.warmup_} sg={est.smoothing_window_}  "
+            f"warnings: {', '.join(row['warnings']) or 'none'}")
+    return rows
+
+
+def summary(rows: list[dict]) -> str:
+    """reStructuredText table, one line per case."""
+    head = ("case", "fit time (s)", "λ_max error: median (≤10 %)", "D_stsp: median (≤2× floor)",
+            "noisy / true floor", "D_H median", "collapsed", "fit's λ within 3 %", "warned")
+    lines = []
+    for case in dict.fromkeys(r["case"] for r in rows):
+        rs = [r for r in rows if r["case"] == case]
+        n = len(rs)
+        err = np.array([r["lambda_error"] for r in rs])
+        ds = np.array([r["D_stsp"] for r in rs])
+        floor = rs[0]["noisy_D_stsp"]
+        true_floor = rs[0].get("true_D_stsp", np.nan)
+        lines.append((
+            case,
+            f"{np.median([r['fit_time'] for r in rs]):.0f}",
+            f"{100 * np.median(err):.1f} % ({int(np.sum(err <= 0.10))}/{n})",
+            f"{np.median(ds):.3f} ({int(np.sum(ds <= 2 * floor))}/{n})",
+            f"{floor:.3f} / {true_floor:.3f}",
+            f"{np.median([r['D_H'] for r in rs]):.3f}",
+            f"{sum(r['collapsed'] for r in rs)}/{n}",
+            f"{sum(r['fit_vs_test'] <= 0.03 for r in rs)}/{n}",
+            f"{sum(bool(r['warnings']) for r in rs)}/{n}",
+        ))
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(head)]
+    rule = "  ".join("=" * w for w in widths)
+    fmt = "  ".join("{:<%d}" % w for w in widths)
+    return "\n".join([rule, fmt.format(*head), rule, *(fmt.format(*line) for line in lines),
+                      rule])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--systems", nargs="+", default=list(CASES), choices=list(CASES))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
+    parser.add_argument("--n-train", type=int, default=N_TRAIN)
+    parser.add_argument("--out", type=Path, default=None, help="write every row as JSON")
+    args = parser.parse_args(argv)
+    rows = []
+    for case in args.systems:
+        rows += run_case(case, args.seeds, args.n_train, lambda s: print(s, flush=True))
+        if args.out:
+            args.out.write_text(json.dumps(rows, indent=1, default=float))
+    print()
+    print(summary(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

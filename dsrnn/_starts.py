@@ -1,0 +1,307 @@
+"""Free runs started along the data: warm-up, several starts, and what the runs end on.
+
+A trained shPLRNN can have several invariant sets: the chaotic attractor the data lives on,
+and, often, a fixed point, a cycle or a divergent region beside it. Which one a free run
+reaches depends on where it starts, and a start with the unobserved units at zero is a state
+training never saw. Everything that judges a model by its free runs (the validation during
+training, the fit report, ``lyapunov_spectrum_``) therefore starts from *several points along
+the data*, each after a warm-up that forces the read-out units with the data for ``warmup``
+steps (as training does), and looks at what each run ends on.
+
+The functions are pure: parameters as returned by ``model.numpy_params()``, arrays in,
+arrays and plain records out.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._plrnn_numpy import plrnn_step, plrnn_trajectory
+
+__all__ = [
+    "start_prefixes",
+    "warm_states",
+    "free_runs",
+    "classify_run",
+    "RunSummary",
+    "summarize_runs",
+    "group_attractors",
+    "analyze_attractors",
+]
+
+#: Relative size (in units of the data's std per column) below which a run's fluctuation
+#: counts as zero (a fixed point) or its return error as exact (a cycle).
+_ZERO = 1e-6
+#: A run is diverged when it leaves the data's range by this many stds (or is non-finite).
+_FAR = 100.0
+#: Longest cycle period looked for, in steps.
+_MAX_PERIOD = 500
+
+
+def start_prefixes(series: list[np.ndarray], n_starts: int, length: int) -> np.ndarray:
+    """``n_starts`` stretches of ``length`` rows, evenly spaced along the series.
+
+    Starts are spread over all series in proportion to their length (each series gets at
+    least one start when ``n_starts`` allows). Series shorter than ``length`` are skipped.
+
+    Returns
+    -------
+    prefixes : ndarray of shape (n_starts, length, N)
+    """
+    usable = [s for s in series if len(s) >= length]
+    if not usable:
+        raise ValueError(
+            f"No series has the {length} rows a warm-up of {length - 1} steps needs "
+            f"(longest: {max(len(s) for s in series)} rows)."
+        )
+    sizes = np.array([len(s) - length + 1 for s in usable], dtype=float)
+    counts = np.maximum(1, np.floor(n_starts * sizes / sizes.sum())).astype(int)
+    while counts.sum() > n_starts:  # more series than starts
+        counts[np.argmax(counts)] -= 1
+        if counts.max() == 0:
+            break
+    while counts.sum() < n_starts:
+        counts[np.argmax(sizes / (counts + 1))] += 1
+    out = []
+    for s, c, size in zip(usable, counts, sizes):
+        if c == 0:
+            continue
+        # centres of c equal parts, so that no two starts coincide
+        idx = ((np.arange(c) + 0.5) * size / c).astype(int)
+        out.extend(s[i:i + length] for i in idx)
+    return np.stack(out[:n_starts])
+
+
+def warm_states(params: dict, prefixes: np.ndarray, *, return_predictions: bool = False):
+    """Latent states after a warm-up that forces the read-out units with ``prefixes``.
+
+    ``z = [x_0, 0, ..., 0]``; then for every further row ``k`` the map is applied and the
+    read-out units are replaced by ``x_k``, as in the warm-up of training. The state
+    returned is the one *after* forcing the last row: the free run starts from it.
+
+    Parameters
+    ----------
+    params : dict
+        ``model.numpy_params()``.
+    prefixes : ndarray of shape (K, N) or (B, K, N)
+
+    return_predictions : bool, default=False
+        Also return the read-outs the model predicted for rows ``1 .. K-1`` before they
+        were replaced (one-step-ahead predictions), shape (K - 1, N) or (B, K - 1, N).
+
+    Returns
+    -------
+    z : ndarray of shape (M,) or (B, M)
+    predictions : ndarray, only with ``return_predictions``
+    """
+    prefixes = np.asarray(prefixes, dtype=np.float64)
+    M = params["A"].shape[0]
+    N = prefixes.shape[-1]
+    K = prefixes.shape[-2]
+    z = np.zeros(prefixes.shape[:-2] + (M,))
+    z[..., :N] = prefixes[..., 0, :]
+    predictions = np.empty(prefixes.shape[:-2] + (max(K - 1, 0), N))
+    kw = {k: params[k] for k in ("A", "W1", "W2", "h1", "h2")}
+    clipped = bool(params.get("clipped", False))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, K):
+            z = plrnn_step(z, clipped=clipped, **kw)
+            predictions[..., k - 1, :] = z[..., :N]
+            z[..., :N] = prefixes[..., k, :]
+    if return_predictions:
+        return z, predictions
+    return z
+
+
+def free_runs(params: dict, z0: np.ndarray, n_steps: int, n_observed: int) -> np.ndarray:
+    """Read-outs of the ``n_steps`` states that follow each ``z0`` (NaN after a blow-up).
+
+    Parameters
+    ----------
+    z0 : ndarray of shape (M,) or (B, M)
+    n_steps : int
+    n_observed : int
+
+    Returns
+    -------
+    Y : ndarray of shape (n_steps, N) or (B, n_steps, N)
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="shPLRNN orbit diverged",
+                                category=RuntimeWarning)
+        Z = plrnn_trajectory(z0, n_steps, **params)
+    return np.ascontiguousarray(Z[..., 1:, :n_observed])
+
+
+def classify_run(y: np.ndarray, scale: np.ndarray, centre: np.ndarray) -> tuple[str, int]:
+    """What a free run ends on: ``"diverged"``, ``"fixed point"``, ``"cycle"`` or ``"irregular"``.
+
+    Parameters
+    ----------
+    y : ndarray of shape (T, N)
+        The run's read-outs, its transient already dropped.
+    scale, centre : ndarray of shape (N,)
+        The data's std and mean per column (what "small" and "far" are measured in).
+
+    Returns
+    -------
+    kind : str
+        ``"diverged"``: non-finite, or more than 100 data stds from the data's mean;
+        ``"fixed point"``: fluctuates by less than 1e-6 stds over its last half;
+        ``"cycle"``: repeats itself exactly (to 1e-6 stds) with a period of at most 500
+        steps over its last half; ``"irregular"``: anything else (chaotic, quasi-periodic,
+        or a cycle too long to see).
+    period : int
+        The cycle's period (1 for a fixed point, 0 otherwise).
+    """
+    if not np.all(np.isfinite(y)) or np.any(np.abs(y - centre) > _FAR * scale):
+        return "diverged", 0
+    tail = y[len(y) // 2:] / scale
+    if len(tail) < 2:
+        return "irregular", 0
+    if np.max(tail.max(axis=0) - tail.min(axis=0)) < _ZERO:
+        return "fixed point", 1
+    max_period = min(_MAX_PERIOD, len(tail) // 2)
+    for p in range(2, max_period + 1):
+        if np.max(np.abs(tail[p:] - tail[:-p])) < _ZERO:
+            return "cycle", p
+    return "irregular", 0
+
+
+@dataclass
+class RunSummary:
+    """What one free run ends on, with the statistics used to group runs."""
+
+    kind: str
+    period: int
+    mean: np.ndarray
+    std: np.ndarray
+    lyapunov_max: float = np.nan
+    spectrum: np.ndarray = field(default=None, repr=False)
+
+
+def summarize_runs(runs: np.ndarray, scale: np.ndarray, centre: np.ndarray) -> list[RunSummary]:
+    """:func:`classify_run` and the mean and std (in data stds) of each run of ``runs`` (B, T, N)."""
+    out = []
+    for y in runs:
+        kind, period = classify_run(y, scale, centre)
+        if kind == "diverged":
+            mean = np.full(y.shape[-1], np.nan)
+            std = np.full(y.shape[-1], np.nan)
+        else:
+            mean = (y.mean(axis=0) - centre) / scale
+            std = y.std(axis=0) / scale
+        out.append(RunSummary(kind=kind, period=period, mean=mean, std=std))
+    return out
+
+
+def _same_set(a: RunSummary, b: RunSummary, tol: float) -> bool:
+    if a.kind != b.kind:
+        return False
+    if a.kind == "diverged":
+        return True
+    if a.kind == "cycle" and a.period != b.period:
+        return False
+    # ``tol`` is in data stds: the mean and spread of two runs on one attractor agree
+    return bool(np.max(np.abs(a.mean - b.mean)) < tol and np.max(np.abs(a.std - b.std)) < tol)
+
+
+def group_attractors(summaries: list[RunSummary], tol: float = 0.25) -> list[list[int]]:
+    """Group runs that end on the same invariant set (same kind, period, mean and spread).
+
+    Two runs are on the same set when they are of the same kind (and period), and their
+    means and stds per column agree within ``tol`` data stds. Fixed points and cycles are
+    exact, so ``tol`` matters only for irregular runs, whose statistics over a finite run
+    fluctuate; 0.25 separates, for instance, the two mirror-image cycles of a symmetric
+    system while keeping the runs on one chaotic attractor together.
+
+    Returns
+    -------
+    groups : list of list of int
+        Indices of the runs of each group, the largest group first.
+    """
+    groups: list[list[int]] = []
+    for i, s in enumerate(summaries):
+        for g in groups:
+            if _same_set(summaries[g[0]], s, tol):
+                g.append(i)
+                break
+        else:
+            groups.append([i])
+    groups.sort(key=len, reverse=True)
+    return groups
+
+
+def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
+                       n_transient: int, n_steps: int, dt: float, divergence,
+                       n_starts: int = 8, reorthonormalize_every: int = 1
+                       ) -> tuple[np.ndarray, list[dict]]:
+    """The invariant sets free runs from ``n_starts`` points along the data end on.
+
+    Every start is warmed up on ``warmup`` rows of the data, runs ``n_transient`` steps,
+    and then ``n_steps // n_starts`` more, along which its Lyapunov spectrum is computed
+    (QR method) and its statistics are taken. Runs are grouped by :func:`group_attractors`;
+    the group whose pooled runs are closest to the data (smallest
+    ``divergence(data, runs)``) is the attractor the data lives on, and its runs' spectra
+    are averaged.
+
+    Returns
+    -------
+    spectrum : ndarray of shape (M,)
+        Lyapunov spectrum (1/time) on the data's attractor; NaN if every run diverged.
+    attractors : list of dict
+        One per group, the data's first: ``kind``, ``period``, ``n_starts``, ``starts``
+        (indices of the starts), ``lyapunov_max``, ``D_stsp`` (to the data), ``mean`` and
+        ``std`` (per column, in data stds relative to the data's mean).
+    """
+    from .lyapunov import plrnn_lyapunov_spectrum
+
+    N = series[0].shape[1]
+    M = params["A"].shape[0]
+    data = np.concatenate(series)
+    centre, scale = data.mean(axis=0), data.std(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    per_start = max(1, n_steps // n_starts)
+    prefixes = start_prefixes(series, n_starts, warmup + 1)
+    z0 = warm_states(params, prefixes)
+    runs = free_runs(params, z0, n_transient + per_start, N)[:, n_transient:]
+    summaries = summarize_runs(runs, scale, centre)
+    for k, s in enumerate(summaries):
+        if s.kind == "diverged" or not np.all(np.isfinite(z0[k])):
+            s.spectrum = np.full(M, np.nan)
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            s.spectrum = plrnn_lyapunov_spectrum(
+                params, z0[k], per_start, n_transient=n_transient, dt=dt,
+                reorthonormalize_every=reorthonormalize_every)
+        s.lyapunov_max = float(s.spectrum[0])
+    groups = group_attractors(summaries)
+    records = []
+    for g in groups:
+        first = summaries[g[0]]
+        if first.kind == "diverged":
+            d_stsp = np.inf
+        else:
+            d_stsp = float(divergence(data, runs[g].reshape(-1, N)))
+        lyap = [summaries[k].lyapunov_max for k in g]
+        records.append({
+            "kind": first.kind,
+            "period": int(first.period),
+            "n_starts": len(g),
+            "starts": [int(k) for k in g],
+            "lyapunov_max": float(np.mean(lyap)) if np.all(np.isfinite(lyap)) else np.nan,
+            "D_stsp": d_stsp,
+            "mean": [float(v) for v in first.mean],
+            "std": [float(v) for v in first.std],
+        })
+    order = sorted(range(len(records)), key=lambda i: (records[i]["D_stsp"], -len(groups[i])))
+    records = [records[i] for i in order]
+    groups = [groups[i] for i in order]
+    spectra = [summaries[k].spectrum for k in groups[0]]
+    spectrum = np.mean(spectra, axis=0) if records[0]["kind"] != "diverged" \
+        else np.full(M, np.nan)
+    return spectrum, records

@@ -1,0 +1,128 @@
+"""Free runs started along the data (``dsrnn._starts``) and how they are compared (``_scoring``)."""
+
+import numpy as np
+import pytest
+
+from dsrnn._plrnn_numpy import plrnn_step
+from dsrnn._scoring import MeasureSetup, data_floors, free_run_measures, state_space_kl
+from dsrnn._starts import (
+    analyze_attractors,
+    classify_run,
+    free_runs,
+    group_attractors,
+    start_prefixes,
+    summarize_runs,
+    warm_states,
+)
+
+# A 1-d shPLRNN with two stable fixed points, z = -1 and z = 3, separated by an unstable one
+# at z = 1/3: f(z) = 0.5 z - 0.5 + 2 ReLU(z) - 1.6 ReLU(z - 0.5).
+BISTABLE = dict(A=np.array([0.5]), W1=np.array([[2.0, -1.6]]), W2=np.array([[1.0], [1.0]]),
+                h1=np.array([-0.5]), h2=np.array([0.0, -0.5]), clipped=False)
+
+
+def _random_params(M=4, L=8, seed=0):
+    rng = np.random.default_rng(seed)
+    return dict(A=rng.uniform(0.3, 0.9, M), W1=rng.normal(0, 0.3, (M, L)),
+                W2=rng.normal(0, 0.5, (L, M)), h1=rng.normal(0, 0.1, M),
+                h2=rng.normal(0, 0.1, L), clipped=False)
+
+
+def test_start_prefixes_are_evenly_spread_and_cover_all_series():
+    a = np.arange(1000.0)[:, None]
+    b = 10_000 + np.arange(500.0)[:, None]
+    p = start_prefixes([a, b], n_starts=6, length=11)
+    assert p.shape == (6, 11, 1)
+    firsts = p[:, 0, 0]
+    assert np.sum(firsts < 10_000) == 4 and np.sum(firsts >= 10_000) == 2
+    assert np.all(np.diff(p[:, :, 0], axis=1) == 1)  # consecutive rows
+    with pytest.raises(ValueError, match="warm-up"):
+        start_prefixes([a[:5]], 2, 11)
+
+
+def test_warm_states_force_the_read_out_like_training():
+    params = _random_params()
+    x = np.random.default_rng(1).standard_normal((7, 2))
+    z = np.zeros(4)
+    z[:2] = x[0]
+    expected_preds = []
+    for k in range(1, 7):
+        z = plrnn_step(z, **params)
+        expected_preds.append(z[:2].copy())
+        z[:2] = x[k]
+    got, preds = warm_states(params, x, return_predictions=True)
+    np.testing.assert_allclose(got, z, rtol=1e-13)
+    np.testing.assert_allclose(preds, expected_preds, rtol=1e-13)
+    # batched: the same per prefix
+    batch = np.stack([x, x[::-1]])
+    zb = warm_states(params, batch)
+    np.testing.assert_allclose(zb[0], z, rtol=1e-13)
+    np.testing.assert_allclose(zb[1], warm_states(params, x[::-1]), rtol=1e-13)
+
+
+def test_classify_run():
+    scale, centre = np.ones(2), np.zeros(2)
+    t = np.arange(1000)
+    assert classify_run(np.full((1000, 2), 0.3), scale, centre) == ("fixed point", 1)
+    cycle = np.column_stack([np.tile([0.0, 1.0, -1.0], 334)[:1000], np.zeros(1000)])
+    assert classify_run(cycle, scale, centre) == ("cycle", 3)
+    irregular = np.column_stack([np.sin(0.1 * t), np.sin(0.1 * np.sqrt(2) * t)])
+    assert classify_run(irregular, scale, centre) == ("irregular", 0)
+    assert classify_run(np.full((10, 2), np.nan), scale, centre)[0] == "diverged"
+    assert classify_run(np.full((10, 2), 1e3), scale, centre)[0] == "diverged"
+
+
+def test_group_attractors_separates_mirror_cycles_and_keeps_chaos_together():
+    rng = np.random.default_rng(0)
+    scale, centre = np.ones(1), np.zeros(1)
+    up = np.tile([1.0, 2.0], 2000)[:, None]
+    down = -up
+    noise_like = [rng.standard_normal((4000, 1)) for _ in range(3)]
+    s = summarize_runs(np.stack([up, down, up, *noise_like]), scale, centre)
+    groups = group_attractors(s)
+    assert sorted(map(sorted, groups)) == [[0, 2], [1], [3, 4, 5]]
+    assert groups[0] == [3, 4, 5]  # the largest first
+
+
+def test_analyze_attractors_finds_both_fixed_points_of_a_bistable_model():
+    data = [np.linspace(-2.0, 5.0, 2000)[:, None]]
+    spectrum, attractors = analyze_attractors(
+        BISTABLE, data, warmup=1, n_transient=100, n_steps=800, dt=0.5,
+        divergence=state_space_kl)
+    kinds = sorted((a["kind"], a["mean"][0] * data[0].std() + data[0].mean())
+                   for a in attractors)
+    assert [k for k, _ in kinds] == ["fixed point", "fixed point"]
+    np.testing.assert_allclose([v for _, v in kinds], [-1.0, 3.0], atol=1e-4)
+    assert sum(a["n_starts"] for a in attractors) == 8
+    # the spectrum is that of the data's attractor: a stable fixed point, log 0.5 / dt or
+    # log 0.9 / dt
+    assert spectrum[0] == pytest.approx(np.log(0.5) / 0.5) or \
+        spectrum[0] == pytest.approx(np.log(0.9) / 0.5)
+
+
+def test_state_space_kl_is_robust_to_noise_and_punishes_collapse():
+    rng = np.random.default_rng(0)
+    t = np.arange(20000) * 0.05
+    clean = np.column_stack([np.sin(t), np.sin(2 * t + 0.5)])
+    noisy = clean + 0.05 * rng.standard_normal(clean.shape)
+    reference = noisy[-4000:]
+    floor = max(state_space_kl(reference, noisy[:4000]), 0.1)  # as data_floors bounds it
+    # the clean truth stays below the warning threshold of 3 floors
+    assert state_space_kl(reference, clean[:4000]) < 3 * floor
+    assert state_space_kl(reference, np.full((4000, 2), 0.2)) > 10 * floor
+    assert state_space_kl(reference, clean[:4000] + 5.0) > 10 * floor
+    # six or more dimensions: the mixture estimate, same verdicts
+    wide = np.column_stack([noisy] * 3)
+    assert state_space_kl(wide[-4000:], np.column_stack([clean] * 3)[:4000]) < \
+        state_space_kl(wide[-4000:], np.full((4000, 6), 0.2))
+
+
+def test_free_run_measures_flag_a_collapsed_model():
+    data = np.random.default_rng(0).uniform(-2, 5, (3000, 1))
+    setup = MeasureSetup(n_starts=4, warmup=1, n_steps=200, n_transient=50)
+    floors = data_floors([data[2000:]], [data[:2000]], setup)
+    m = free_run_measures(BISTABLE, [data[2000:]], setup, floors, return_runs=True)
+    assert m["n_collapsed"] == 4 and m["collapsed"]
+    assert m["stsp_ratio"] > 3
+    assert m["runs"].shape == (4, 200, 1)
+    assert np.all(np.isfinite(free_runs(BISTABLE, np.array([[0.0], [1.0]]), 5, 1)))
