@@ -82,7 +82,8 @@ def main() -> None:
 
     print(f"dsrnn fixed_points benchmark: {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs, BLAS threads {args.threads}, n_restarts {args.n_restarts}")
-    header = f"{'model':<15}{'order':>7}{'cycles':>8}{'restarts':>10}{'systems':>10}{'time [s]':>10}"
+    header = (f"{'model':<15}{'order':>7}{'cycles':>8}{'restarts':>10}{'systems':>10}"
+              f"{'time [s]':>10}")
     with threadpool_limits(args.threads), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for name, params in models().items():

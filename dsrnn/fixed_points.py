@@ -308,7 +308,9 @@ class _Model:
         self.A, self.W1, self.W2, self.h1, self.h2 = _check_params(
             *(params[k] for k in ("A", "W1", "W2", "h1", "h2")))
         clipped = params.get("clipped", False)
-        if not isinstance(clipped, (bool, np.bool_)):
+        if not (isinstance(clipped, (bool, np.bool_))
+                or (isinstance(clipped, np.ndarray) and clipped.shape == ()
+                    and clipped.dtype == bool)):
             raise ValueError(f"params['clipped'] must be a bool; got {clipped!r}.")
         self.clipped = bool(clipped)
         self.M, self.L = self.W1.shape
@@ -732,9 +734,9 @@ def estimator_cycles(estimator, order: int | Iterable[int] = 1, **kwargs) -> Cyc
     """Fixed points and cycles of a fitted estimator's shPLRNN, also in observed coordinates.
 
     Runs :func:`find_cycles` on ``estimator.model_.numpy_params()``. Unless ``orbit`` is
-    passed, half of the restarts are seeded from a free run of the model (2,000 steps after a
-    warm-up on the estimator's initial training window, when it has one) and the default
-    random free runs of :func:`find_cycles`.
+    passed, half of the restarts are seeded from orbits of the model: a free run of 2,000 steps
+    from the estimator's initial training window (after a warm-up on it and 100 transient
+    steps, when the estimator has one) and the default random free runs of :func:`find_cycles`.
 
     Parameters
     ----------
@@ -799,6 +801,6 @@ def _estimator_orbits(estimator, params: dict, random_state) -> list:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             z0 = warm(params, np.asarray(window, dtype=np.float64))
-            Z = plrnn_trajectory(z0, 2 * _SEED_STEPS, **params)
-        runs += _check_orbit(Z[None], model.M)
+            Z = plrnn_trajectory(z0, _SEED_TRANSIENT + 2 * _SEED_STEPS, **params)
+        runs += _check_orbit(Z[None, _SEED_TRANSIENT:], model.M)
     return runs

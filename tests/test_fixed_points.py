@@ -423,6 +423,12 @@ def test_params_errors():
     p["W2"] = np.ones((3, 2))
     with pytest.raises(ValueError, match="W2 must have shape"):
         find_cycles(p)
+    p = known_model()
+    p["clipped"] = "no"
+    with pytest.raises(ValueError, match=r"params\['clipped'\] must be a bool; got 'no'"):
+        find_cycles(p)
+    p["clipped"] = np.array(False)  # as stored in an npz file
+    assert find_cycles(p, random_state=0).counts == {1: 1}
 
 
 def test_docstring_examples():
