@@ -697,7 +697,34 @@ class PLRNNRegressor(BaseEstimator):
         """Read-outs of the ``n_steps`` states that follow a warm-up on ``prefix``."""
         return free_runs(params, warm_states(params, prefix), n_steps, prefix.shape[-1])
 
-    def generate(self, n_steps, x0=None):
+    def _start_prefix(self, x0, prefix, batch: bool) -> np.ndarray:
+        """The rows a free run is warmed up on: ``prefix``, ``x0`` alone, or the default."""
+        N = self.n_features_in_
+        if x0 is not None and prefix is not None:
+            raise ValueError("Pass x0 or prefix, not both: a prefix ends at the start point.")
+        if prefix is not None:
+            prefix = check_float_array(prefix, "prefix")
+            ok = prefix.ndim in ((2, 3) if batch else (2,))
+            if not ok or prefix.shape[-1] != N or prefix.shape[-2] < 1:
+                shapes = f"(K, {N}) or (n_runs, K, {N})" if batch else f"(K, {N})"
+                raise ValueError(
+                    f"prefix must have shape {shapes} (K >= 1 observed rows to warm the "
+                    f"latent state up on) for a model fitted on {N} feature(s); got shape "
+                    f"{prefix.shape}."
+                )
+            return prefix
+        if x0 is None:
+            return self.initial_window_
+        x0 = check_float_array(x0, "x0")
+        if x0.ndim not in ((1, 2) if batch else (1,)) or x0.shape[-1] != N:
+            shapes = f"({N},) or (n_runs, {N})" if batch else f"({N},)"
+            raise ValueError(
+                f"x0 must have shape {shapes} for a model fitted on {N} feature(s); got shape "
+                f"{x0.shape}."
+            )
+        return x0[..., None, :]
+
+    def generate(self, n_steps, x0=None, *, prefix=None):
         """Free-running trajectory of the fitted model.
 
         Parameters
@@ -706,31 +733,27 @@ class PLRNNRegressor(BaseEstimator):
             Number of steps to generate, >= 1.
         x0 : array-like of shape (n_features,) or (n_runs, n_features), default=None
             Observed initial condition(s); the unobserved latent units start at
-            zero, ``z_0 = [x0, 0, ..., 0]``. By default the run starts from the
-            first training point, after a warm-up on the first ``warmup`` training
-            rows when ``warmup > 0`` (so the unobserved units are inferred).
+            zero, ``z_0 = [x0, 0, ..., 0]`` (a cold start, a state training never
+            scores: prefer ``prefix``).
+        prefix : array-like of shape (K, n_features) or (n_runs, K, n_features), default=None
+            Observed rows to warm the latent state up on: the first row starts the
+            state, the read-out units are forced with each further row (as in
+            training), and the free run starts from the state forced with the last
+            row. ``warmup_ + 1`` rows of data before the start point are a good
+            prefix. By default the run starts from the first training rows
+            (``initial_window_``), warmed up the same way.
 
         Returns
         -------
         Y : ndarray of shape (n_steps, n_features) or (n_runs, n_steps, n_features)
-            The read-outs of the ``n_steps`` states following ``x0`` (``x0``
-            itself is not included). Rows after a blow-up are NaN (with a
+            The read-outs of the ``n_steps`` states following the start (the
+            start itself is not included). Rows after a blow-up are NaN (with a
             RuntimeWarning).
         """
         check_is_fitted(self)
         n_steps = check_int(n_steps, "n_steps", 1)
         params = self.model_.numpy_params()
-        N = self.n_features_in_
-        if x0 is None:
-            prefix = self.initial_window_
-        else:
-            x0 = check_float_array(x0, "x0")
-            if x0.ndim not in (1, 2) or x0.shape[-1] != N:
-                raise ValueError(
-                    f"x0 must have shape ({N},) or (n_runs, {N}) for a model fitted on {N} "
-                    f"feature(s); got shape {x0.shape}."
-                )
-            prefix = x0[..., None, :]
+        prefix = self._start_prefix(x0, prefix, batch=True)
         with _kernel_divergence_warnings_off():
             Y = self._run(params, prefix, n_steps)
         return _nan_after_divergence(Y, "generate", first_step=1)
@@ -805,7 +828,7 @@ class PLRNNRegressor(BaseEstimator):
         return scorer(self, X)
 
     # -------------------------------------------------------------- lyapunov
-    def lyapunov_spectrum(self, n_steps=50000, x0=None, *, n_transient=1000,
+    def lyapunov_spectrum(self, n_steps=50000, x0=None, *, prefix=None, n_transient=1000,
                           reorthonormalize_every=1):
         """Lyapunov spectrum of the fitted model along a free run (QR method).
 
@@ -815,8 +838,12 @@ class PLRNNRegressor(BaseEstimator):
             Steps averaged over, after ``n_transient`` discarded ones (see
             ``lyapunov_steps`` for the statistical error).
         x0 : array-like of shape (n_features,), default=None
-            Observed initial condition (unobserved units zero); by default the
-            warmed-up first training point, as in :meth:`generate`.
+            Observed initial condition (unobserved units zero: a cold start).
+        prefix : array-like of shape (K, n_features), default=None
+            Observed rows to warm the latent state up on before the run, as in
+            :meth:`generate`. Without ``x0`` and ``prefix``: the first training
+            rows (``initial_window_``). ``lyapunov_spectrum_`` is computed from
+            eight starts along the data instead (see its description).
         n_transient : int, default=1000
         reorthonormalize_every : int, default=1
             Steps between QR factorizations. Trained models often have strongly
@@ -834,15 +861,7 @@ class PLRNNRegressor(BaseEstimator):
         check_is_fitted(self)
         n_steps = check_int(n_steps, "n_steps", 1)
         params = self.model_.numpy_params()
-        if x0 is None:
-            prefix = self.initial_window_
-        else:
-            x0 = check_float_array(x0, "x0")
-            if x0.shape != (self.n_features_in_,):
-                raise ValueError(
-                    f"x0 must have shape ({self.n_features_in_},); got shape {x0.shape}."
-                )
-            prefix = x0[None, :]
+        prefix = self._start_prefix(x0, prefix, batch=False)
         z0 = warm_states(params, prefix)
         if not np.all(np.isfinite(z0)):
             warnings.warn(
@@ -856,6 +875,32 @@ class PLRNNRegressor(BaseEstimator):
             params, z0, n_steps, n_transient=n_transient, dt=float(self.dt),
             reorthonormalize_every=check_int(reorthonormalize_every, "reorthonormalize_every", 1),
         )
+
+    # ------------------------------------------------------------ skeleton
+    def find_cycles(self, order=1, **kwargs):
+        """Fixed points and cycles of the fitted model, with their stability (SCYFI).
+
+        A thin wrapper of :func:`dsrnn.fixed_points.estimator_cycles`: the search of
+        :func:`dsrnn.fixed_points.find_cycles` on ``model_``, seeded with the model's own
+        orbits, with every cycle's points also in observed coordinates (``observed``).
+
+        Parameters
+        ----------
+        order : int or iterable of int, default=1
+            Period(s) to search: 1 for fixed points, ``range(1, 9)`` for all cycles up to
+            order 8.
+        **kwargs
+            Passed to :func:`dsrnn.fixed_points.find_cycles` (``n_restarts``,
+            ``max_iter``, ``random_state``, ...).
+
+        Returns
+        -------
+        result : dsrnn.fixed_points.CycleResult
+        """
+        from .fixed_points import estimator_cycles
+
+        check_is_fitted(self)
+        return estimator_cycles(self, order, **kwargs)
 
     # ----------------------------------------------------------- persistence
     def save(self, path):

@@ -365,5 +365,9 @@ def load_estimator(cls, file):
         if name in tensor_attrs:
             value = torch.from_numpy(value)
         setattr(est, name, value)
+    # files written before the step-counted parameters could be "auto" hold only the
+    # parameters; their resolved values are the parameters themselves
+    for name in ("seq_len", "forcing_interval", "warmup", "validation_steps"):
+        if not hasattr(est, name + "_") and isinstance(params.get(name), int):
+            setattr(est, name + "_", params[name])
     return est
-

@@ -257,3 +257,20 @@ def test_henon_map_with_defaults_and_dt_1():
     assert est.lyapunov_spectrum_[0] == pytest.approx(0.419, rel=0.1)
     assert est.fit_report_["ok"]
     assert len(est.attractors_) == 1 and est.attractors_[0]["kind"] == "irregular"
+
+
+def test_generate_and_lyapunov_from_a_prefix_warm_up_like_predict(fitted, lorenz_short):
+    """A prefix of K rows warms the latent state up; the free run equals predict's."""
+    W = fitted.warmup_
+    X = lorenz_short[300:300 + W + 1 + 50]
+    Y_pred = fitted.predict(X)[W + 1:]
+    Y_gen = fitted.generate(50, prefix=X[: W + 1])
+    np.testing.assert_allclose(Y_gen, Y_pred, rtol=1e-12)
+    batch = fitted.generate(50, prefix=np.stack([X[: W + 1], X[: W + 1]]))
+    np.testing.assert_allclose(batch[1], Y_gen, rtol=1e-12)
+    spec = fitted.lyapunov_spectrum(2000, prefix=X[: W + 1])
+    assert spec.shape == (5,) and np.all(np.isfinite(spec))
+    with pytest.raises(ValueError, match="x0 or prefix"):
+        fitted.generate(5, x0=X[0], prefix=X[:3])
+    with pytest.raises(ValueError, match="prefix must have shape"):
+        fitted.generate(5, prefix=X[:3, :2])
