@@ -25,13 +25,12 @@ Implementation notes
 
 from __future__ import annotations
 
-import numbers
 import warnings
-from typing import Any
 
 import numpy as np
 from scipy.linalg import lapack
-from ._validation import check_count as _check_int
+
+from ._validation import check_count, check_n_exponents, check_real
 
 __all__ = [
     "plrnn_step",
@@ -52,35 +51,9 @@ _JAC_CHUNK_BYTES = 16 * 2**20  # memory bound for a chunk of Jacobians
 
 
 # ----------------------------------------------------------------------------------------------
-# validation (also used by dsrnn.lyapunov)
+# pieces of the QR method shared with dsrnn.lyapunov (not part of the public API)
 # ----------------------------------------------------------------------------------------------
-def _check_positive_float(value: Any, name: str, allow_zero: bool = False) -> float:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-    if ok:
-        value_f = float(value)
-        ok = np.isfinite(value_f) and (value_f > 0 or (allow_zero and value_f == 0))
-    if not ok:
-        required = "a finite number >= 0" if allow_zero else "a finite number > 0"
-        raise ValueError(f"{name} must be {required}, got {value!r}.")
-    return value_f
-
-
-def _check_n_exponents(n_exponents: Any, n: int) -> int:
-    if n_exponents is None:
-        return n
-    if (
-        isinstance(n_exponents, (bool, np.bool_))
-        or not isinstance(n_exponents, numbers.Integral)
-        or not 1 <= n_exponents <= n
-    ):
-        raise ValueError(
-            f"n_exponents must be None or an integer between 1 and the state dimension {n}, "
-            f"got {n_exponents!r}."
-        )
-    return int(n_exponents)
-
-
-def _initial_frame(n: int, k: int) -> np.ndarray:
+def initial_frame(n: int, k: int) -> np.ndarray:
     """Identity for the full spectrum; a fixed, seeded random orthonormal frame otherwise."""
     if k == n:
         return np.eye(n)
@@ -88,7 +61,7 @@ def _initial_frame(n: int, k: int) -> np.ndarray:
     return np.linalg.qr(rng.standard_normal((n, k)))[0]
 
 
-def _finalize_spectrum(
+def finalize_spectrum(
     spectrum: np.ndarray | None,
     k: int,
     n_records: int,
@@ -113,7 +86,7 @@ def _finalize_spectrum(
     return spectrum
 
 
-def _qr_abs_diag(X):
+def qr_abs_diag(X):
     """Thin QR of X (n, k) via LAPACK (faster than np.linalg.qr for small matrices).
 
     Returns the orthonormal factor (n, k) and |diag R| (k,).
@@ -237,7 +210,7 @@ def plrnn_trajectory(z0, n_steps, A, W1, W2, h1, h2, clipped=False) -> np.ndarra
     A, W1, W2, h1, h2 = _check_params(A, W1, W2, h1, h2)
     M = A.size
     z0 = _check_z(z0, M, "z0")
-    n_steps = _check_int(n_steps, "n_steps", minimum=0)
+    n_steps = check_count(n_steps, "n_steps", minimum=0)
     G, H = _augmented(A, W1, W2, h1, h2, clipped)
     if z0.ndim == 1:
         return _trajectory_single(z0, n_steps, G, H)
@@ -478,11 +451,11 @@ def plrnn_lyapunov_spectrum(
         )
     if not np.all(np.isfinite(z0)):
         raise ValueError(f"z0 must be finite, got {z0!r}.")
-    n_steps = _check_int(n_steps, "n_steps", minimum=1)
-    n_transient = _check_int(n_transient, "n_transient", minimum=0)
-    k_qr = _check_int(reorthonormalize_every, "reorthonormalize_every", minimum=1)
-    dt = _check_positive_float(dt, "dt")
-    k = _check_n_exponents(n_exponents, M)
+    n_steps = check_count(n_steps, "n_steps", minimum=1)
+    n_transient = check_count(n_transient, "n_transient", minimum=0)
+    k_qr = check_count(reorthonormalize_every, "reorthonormalize_every", minimum=1)
+    dt = check_real(dt, "dt", minimum=0.0, strict=True)
+    k = check_n_exponents(n_exponents, M)
     n_records = -(-n_steps // k_qr)
     total = n_transient + n_steps
 
@@ -491,7 +464,7 @@ def plrnn_lyapunov_spectrum(
     per_chunk = max(1, min(_JAC_CHUNK_BYTES // (8 * M * M * 2), total) // k_qr) * k_qr
     # the orbit is produced chunk by chunk as the recursion consumes it (bounded memory)
     stream = _OrbitStream(z0, G, H, chunk=per_chunk)
-    Q = _initial_frame(M, k)
+    Q = initial_frame(M, k)
     # transient: align the frame, accumulate nothing
     Q, _, _ = _qr_recursion(stream, n_transient, A, W2, h2, K, clipped, k_qr, Q, per_chunk,
                             want_diag=False)
@@ -499,13 +472,13 @@ def plrnn_lyapunov_spectrum(
         Q, diag, worst = _qr_recursion(stream, n_steps, A, W2, h2, K, clipped, k_qr, Q,
                                        per_chunk)
     if stream.diverged_at is not None:
-        return _finalize_spectrum(
+        return finalize_spectrum(
             None, k, n_records, return_history,
             f"the shPLRNN orbit became non-finite at step {stream.diverged_at} (counting the "
             f"{n_transient} transient steps)",
         )
     if not np.all(np.isfinite(diag)):
-        return _finalize_spectrum(
+        return finalize_spectrum(
             None, k, n_records, return_history, "the tangent frame became non-finite"
         )
     if k_qr > 1 and worst > _CONDITION_WARN:
@@ -523,7 +496,7 @@ def plrnn_lyapunov_spectrum(
     if return_history:
         steps = np.minimum(np.arange(1, n_records + 1) * k_qr, n_steps)
         history = np.cumsum(log_r, axis=0) / (steps[:, None] * dt)
-    return _finalize_spectrum(spectrum, k, n_records, return_history, None, history)
+    return finalize_spectrum(spectrum, k, n_records, return_history, None, history)
 
 
 def _qr_recursion(stream, n, A, W2, h2, K, clipped, k_qr, Q, per_chunk, want_diag=True):

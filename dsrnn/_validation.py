@@ -7,8 +7,31 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["check_series", "check_int", "check_count", "check_float", "check_finite", "check_feature_names",
-           "check_float_array"]
+__all__ = [
+    "check_series",
+    "check_int",
+    "check_count",
+    "check_float",
+    "check_real",
+    "check_bool",
+    "check_finite",
+    "check_feature_names",
+    "check_float_array",
+    "check_trajectory",
+    "check_vector",
+    "check_columns",
+    "check_n_exponents",
+]
+
+# Two conventions live here side by side:
+#
+# * the estimator's parameters (check_int, check_float): a wrong *type* is a TypeError and a
+#   value out of range a ValueError, as scikit-learn's own parameter validation does;
+# * the functional modules (datasets, lyapunov, metrics, plotting and the numpy kernels):
+#   one ValueError for both (check_count, check_real and the rest), so that a caller of a pure
+#   function catches one exception type.
+#
+# Every message names the argument, what it received and what is required.
 
 
 def check_int(value, name: str, minimum: int | None = None, allow_none: bool = False):
@@ -55,6 +78,169 @@ def check_float(value, name: str, *, positive: bool = False, minimum: float | No
     if maximum is not None and value > maximum:
         raise ValueError(f"{name} must be <= {maximum}; got {value}.")
     return value
+
+
+def check_real(value, name: str, *, minimum: float | None = None, strict: bool = False) -> float:
+    """Return ``value`` as a finite float (``>= minimum``, or ``> minimum`` if ``strict``).
+
+    The functional modules' form (the float counterpart of :func:`check_count`): one ValueError
+    for a wrong type and for a value out of range, e.g. ``dt must be a finite number > 0, got
+    -0.1.`` ``minimum=None`` (or ``-inf``) only requires a finite number.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a real number, got {value!r}.")
+    value = float(value)
+    bounded = minimum is not None and minimum != -np.inf
+    if (
+        not np.isfinite(value)
+        or (bounded and (value < minimum or (strict and value == minimum)))
+    ):
+        if bounded:
+            required = f"a finite number {'>' if strict else '>='} {minimum:g}"
+        else:
+            required = "a finite number"
+        raise ValueError(f"{name} must be {required}, got {value}.")
+    return value
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` as a bool if it is one (numpy's included), or raise a ValueError."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}.")
+    return bool(value)
+
+
+def check_trajectory(X, name: str = "X", *, min_rows: int = 2, finite: bool = True) -> np.ndarray:
+    """Return ``X`` as a float64 array of shape (T, N) with ``T >= min_rows``, ``N >= 1``.
+
+    A 1-D array is read as one variable, shape (T, 1). With ``finite=True`` NaN and inf are
+    rejected (``finite=False`` lets a plot show the gaps of a diverged run). One ValueError for
+    every problem (the functional modules' convention; :func:`check_series` is the estimator's).
+    """
+    try:
+        arr = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be a numeric array of shape (n_timesteps, n_features); "
+            f"could not convert it: {exc}"
+        ) from None
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be an array of shape (n_timesteps, n_features) "
+            f"(or (n_timesteps,)), got an array of shape {arr.shape}."
+        )
+    if arr.shape[0] < min_rows or arr.shape[1] < 1:
+        raise ValueError(
+            f"{name} must have at least {min_rows} time steps and 1 feature, "
+            f"got shape {arr.shape}."
+        )
+    if finite and not np.all(np.isfinite(arr)):
+        n_bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(
+            f"{name} contains {n_bad} non-finite value(s) (NaN or inf); "
+            "a finite array is required."
+        )
+    return arr
+
+
+def check_vector(value, name: str, *, size: int | None = None) -> np.ndarray:
+    """Return ``value`` as a finite, non-empty 1-D float64 array (a copy), e.g. one state.
+
+    ``size`` requires exactly that many entries. One ValueError for every problem.
+    """
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be a 1-D array of real numbers, got {value!r} ({exc})."
+        ) from None
+    if arr.ndim != 1 or arr.size == 0 or (size is not None and arr.size != size):
+        shape = f"of shape ({size},)" if size is not None else "(one state)"
+        raise ValueError(
+            f"{name} must be a non-empty 1-D array {shape}, got an array of shape {arr.shape}."
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {value!r}.")
+    return arr
+
+
+def check_columns(columns, n_columns: int, lengths=None, name: str = "columns", *,
+                  names=None) -> tuple:
+    """``columns`` as a tuple of column indices in ``[0, n_columns)``.
+
+    Parameters
+    ----------
+    columns : int, str or sequence of int or str
+        Column indices (negative ones count from the end) or, if ``names`` is given, column
+        names. A single int or str selects one column.
+    n_columns : int
+        Number of columns of the data.
+    lengths : sequence of int, default=None
+        Allowed numbers of selected columns (``None``: any number >= 1).
+    name : str, default="columns"
+        Argument name used in the messages.
+    names : sequence of str, default=None
+        Names of the columns, in order.
+    """
+    if isinstance(columns, (numbers.Integral, str)) and not isinstance(columns, (bool, np.bool_)):
+        columns = (columns,)
+    try:
+        columns = tuple(columns)
+    except TypeError:
+        kind = "column indices or names" if names is not None else "column indices"
+        raise ValueError(f"{name} must be a sequence of {kind}; got {columns!r}.") from None
+    what = "indices or names" if names is not None else "indices"
+    if lengths is not None and len(columns) not in lengths:
+        raise ValueError(
+            f"{name} must hold {' or '.join(str(a) for a in lengths)} column {what}; "
+            f"got {columns!r}."
+        )
+    if len(columns) == 0:
+        raise ValueError(f"{name} must select at least one column; got {columns!r}.")
+    out = []
+    bad = []
+    for c in columns:
+        if isinstance(c, str) and names is not None:
+            if c in names:
+                out.append(list(names).index(c))
+                continue
+            raise ValueError(
+                f"{name} contains the unknown column name {c!r}; valid names are "
+                f"{list(names)}."
+            )
+        if isinstance(c, (bool, np.bool_)) or not isinstance(c, numbers.Integral):
+            raise ValueError(
+                f"{name} must hold column {what}; got {c!r} of type {type(c).__name__} "
+                f"in {columns!r}."
+            )
+        if not -n_columns <= c < n_columns:
+            bad.append(int(c))
+        else:
+            out.append(int(c) % n_columns)
+    if bad:
+        raise ValueError(
+            f"{name}={columns!r} refers to column(s) {bad}, but the data has {n_columns} "
+            f"column(s)."
+        )
+    return tuple(out)
+
+
+def check_n_exponents(n_exponents, n: int) -> int:
+    """``None`` (meaning all ``n``) or an integer in ``[1, n]``, as an int."""
+    if n_exponents is None:
+        return n
+    if (
+        isinstance(n_exponents, (bool, np.bool_))
+        or not isinstance(n_exponents, numbers.Integral)
+        or not 1 <= n_exponents <= n
+    ):
+        raise ValueError(
+            f"n_exponents must be None or an integer between 1 and the state dimension {n}, "
+            f"got {n_exponents!r}."
+        )
+    return int(n_exponents)
 
 
 def check_finite(X: np.ndarray, name: str = "X") -> None:

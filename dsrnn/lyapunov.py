@@ -22,6 +22,8 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from . import _plrnn_numpy
+from ._plrnn_numpy import finalize_spectrum, initial_frame, qr_abs_diag
+from ._validation import check_count, check_n_exponents, check_real, check_vector
 
 __all__ = [
     "lyapunov_spectrum",
@@ -37,28 +39,6 @@ ArrayFn = Callable[[np.ndarray], np.ndarray]
 #: ``method`` values accepted by :func:`ode_lyapunov_spectrum` (scipy's explicit and implicit
 #: solvers of :func:`scipy.integrate.solve_ivp`).
 _ODE_METHODS = ("RK23", "RK45", "DOP853", "Radau", "BDF", "LSODA")
-
-
-# ----------------------------------------------------------------------------------------------
-# validation helpers (shared with the fast path through _plrnn_numpy)
-# ----------------------------------------------------------------------------------------------
-_check_int = _plrnn_numpy._check_int
-_check_positive_float = _plrnn_numpy._check_positive_float
-_check_n_exponents = _plrnn_numpy._check_n_exponents
-_initial_frame = _plrnn_numpy._initial_frame
-_finalize = _plrnn_numpy._finalize_spectrum
-_qr_abs_diag = _plrnn_numpy._qr_abs_diag
-
-
-def _check_state(x0: Any, name: str = "x0") -> np.ndarray:
-    x = np.array(x0, dtype=np.float64)
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(
-            f"{name} must be a non-empty 1-D array (one state), got an array of shape {x.shape}."
-        )
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"{name} must be finite, got {x0!r}.")
-    return x
 
 
 # ----------------------------------------------------------------------------------------------
@@ -151,15 +131,15 @@ def lyapunov_spectrum(
         raise ValueError(f"map_fn must be callable, got {map_fn!r}.")
     if not callable(jacobian_fn):
         raise ValueError(f"jacobian_fn must be callable, got {jacobian_fn!r}.")
-    x = _check_state(x0)
-    n_steps = _check_int(n_steps, "n_steps", minimum=1)
-    n_transient = _check_int(n_transient, "n_transient", minimum=0)
-    k_qr = _check_int(reorthonormalize_every, "reorthonormalize_every", minimum=1)
-    dt = _check_positive_float(dt, "dt")
+    x = check_vector(x0, "x0")
+    n_steps = check_count(n_steps, "n_steps", minimum=1)
+    n_transient = check_count(n_transient, "n_transient", minimum=0)
+    k_qr = check_count(reorthonormalize_every, "reorthonormalize_every", minimum=1)
+    dt = check_real(dt, "dt", minimum=0.0, strict=True)
     n = x.size
-    k = _check_n_exponents(n_exponents, n)
+    k = check_n_exponents(n_exponents, n)
 
-    Q = _initial_frame(n, k)
+    Q = initial_frame(n, k)
     n_records = -(-n_steps // k_qr)
     log_r = np.zeros(k)
     history = np.full((n_records, k), np.nan) if return_history else None
@@ -179,23 +159,23 @@ def lyapunov_spectrum(
                 f"map_fn must return an array of shape ({n},), got shape {x.shape}."
             )
         if not (np.all(np.isfinite(x)) and np.all(np.isfinite(Q))):
-            return _finalize(
+            return finalize_spectrum(
                 None, k, n_records, return_history, f"the orbit or its Jacobian became "
                 f"non-finite at step {t + 1} (counting the {n_transient} transient steps)"
             )
         if t < n_transient:
             if (t + 1) % k_qr == 0 or t + 1 == n_transient:
-                Q = _qr_abs_diag(Q)[0]
+                Q = qr_abs_diag(Q)[0]
             continue
         s = t + 1 - n_transient  # steps averaged so far
         if s % k_qr == 0 or s == n_steps:
-            Q, abs_diag = _qr_abs_diag(Q)
+            Q, abs_diag = qr_abs_diag(Q)
             with np.errstate(divide="ignore"):
                 log_r += np.log(abs_diag)
             if history is not None:
                 history[record] = log_r / (s * dt)
             record += 1
-    return _finalize(log_r / (n_steps * dt), k, n_records, return_history, None, history)
+    return finalize_spectrum(log_r / (n_steps * dt), k, n_records, return_history, None, history)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -416,14 +396,14 @@ def ode_lyapunov_spectrum(
         raise ValueError(f"rhs must be callable as rhs(t, x, *args), got {rhs!r}.")
     if not callable(jac):
         raise ValueError(f"jac must be callable as jac(x, *args), got {jac!r}.")
-    x = _check_state(x0)
-    t_total = _check_positive_float(t_total, "t_total")
-    dt = _check_positive_float(dt, "dt")
-    n_transient_time = _check_positive_float(n_transient_time, "n_transient_time", allow_zero=True)
+    x = check_vector(x0, "x0")
+    t_total = check_real(t_total, "t_total", minimum=0.0, strict=True)
+    dt = check_real(dt, "dt", minimum=0.0, strict=True)
+    n_transient_time = check_real(n_transient_time, "n_transient_time", minimum=0.0)
     if method not in _ODE_METHODS:
         raise ValueError(f"method must be one of {list(_ODE_METHODS)}, got {method!r}.")
-    rtol = _check_positive_float(rtol, "rtol")
-    atol = _check_positive_float(atol, "atol")
+    rtol = check_real(rtol, "rtol", minimum=0.0, strict=True)
+    atol = check_real(atol, "atol", minimum=0.0, strict=True)
     if not isinstance(args, tuple):
         raise ValueError(f"args must be a tuple of extra arguments, got {args!r}.")
     n_intervals = int(round(t_total / dt))
@@ -433,7 +413,7 @@ def ode_lyapunov_spectrum(
         )
     n_transient = int(round(n_transient_time / dt))
     n = x.size
-    k = _check_n_exponents(n_exponents, n)
+    k = check_n_exponents(n_exponents, n)
     f0 = np.asarray(rhs(0.0, x, *args), dtype=np.float64)
     J0 = np.asarray(jac(x, *args), dtype=np.float64)
     if f0.shape != (n,):
@@ -448,7 +428,7 @@ def ode_lyapunov_spectrum(
         out[n:] = (np.asarray(jac(state, *args)) @ y[n:].reshape(n, k)).ravel()
         return out
 
-    Q = _initial_frame(n, k)
+    Q = initial_frame(n, k)
     log_r = np.zeros(k)
     history = np.full((n_intervals, k), np.nan) if return_history else None
     y = np.empty(n + n * k)
@@ -460,7 +440,7 @@ def ode_lyapunov_spectrum(
         t += dt
         end = sol.y[:, -1] if sol.success else np.array([np.nan])
         if not (sol.success and np.all(np.isfinite(end))):
-            return _finalize(
+            return finalize_spectrum(
                 None, k, n_intervals, return_history,
                 f"the integration failed or became non-finite in interval {i + 1} "
                 f"(t = {t:g}): {sol.message}",
@@ -472,7 +452,9 @@ def ode_lyapunov_spectrum(
                 log_r += np.log(np.abs(np.diagonal(R)))
             if history is not None:
                 history[i - n_transient] = log_r / ((i - n_transient + 1) * dt)
-    return _finalize(log_r / (n_intervals * dt), k, n_intervals, return_history, None, history)
+    return finalize_spectrum(
+        log_r / (n_intervals * dt), k, n_intervals, return_history, None, history
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -561,8 +543,8 @@ def jacobian_product_norms(
             "jacobians must be a non-empty array of square matrices of shape (T, n, n), got an "
             f"array of shape {J.shape}."
         )
-    dt = _check_positive_float(dt, "dt")
-    chunk_size = _check_int(chunk_size, "chunk_size", minimum=1)
+    dt = check_real(dt, "dt", minimum=0.0, strict=True)
+    chunk_size = check_count(chunk_size, "chunk_size", minimum=1)
     T, n, _ = J.shape
     norms = np.empty(T)
     P = np.eye(n)

@@ -55,7 +55,7 @@ from scipy.ndimage import gaussian_filter1d
 from scipy.special import logsumexp
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
-from ._validation import check_count as _check_int
+from ._validation import check_count, check_real, check_trajectory
 
 __all__ = [
     "BAD_SCORE",
@@ -95,56 +95,9 @@ _DENSE_CELLS = 2**24
 # ---------------------------------------------------------------------------
 # Validation helpers
 # ---------------------------------------------------------------------------
-def _check_float(value, name: str, *, minimum: float = -np.inf, strict: bool = False) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number, got {value!r}.")
-    value = float(value)
-    bad = not np.isfinite(value) or value < minimum or (strict and value == minimum)
-    if bad:
-        if minimum == -np.inf:
-            required = "a finite number"
-        else:
-            required = f"a finite number {'>' if strict else '>='} {minimum:g}"
-        raise ValueError(f"{name} must be {required}, got {value}.")
-    return value
-
-
-def _check_trajectory(X, name: str, *, min_rows: int = 2) -> np.ndarray:
-    """Return ``X`` as a finite float64 array of shape (T, N), T >= min_rows.
-
-    A 1-D array is read as one variable, shape (T, 1).
-    """
-    try:
-        arr = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"{name} must be a numeric array of shape (n_timesteps, n_features); "
-            f"could not convert it: {exc}"
-        ) from None
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2:
-        raise ValueError(
-            f"{name} must be an array of shape (n_timesteps, n_features) "
-            f"(or (n_timesteps,)), got an array of shape {arr.shape}."
-        )
-    if arr.shape[0] < min_rows or arr.shape[1] < 1:
-        raise ValueError(
-            f"{name} must have at least {min_rows} time steps and 1 feature, "
-            f"got shape {arr.shape}."
-        )
-    if not np.all(np.isfinite(arr)):
-        n_bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
-        raise ValueError(
-            f"{name} contains {n_bad} non-finite value(s) (NaN or inf); "
-            "a finite array is required."
-        )
-    return arr
-
-
 def _check_pair(X_true, X_gen, max_dims, *, min_rows: int = 2):
-    X_true = _check_trajectory(X_true, "X_true", min_rows=min_rows)
-    X_gen = _check_trajectory(X_gen, "X_gen", min_rows=min_rows)
+    X_true = check_trajectory(X_true, "X_true", min_rows=min_rows)
+    X_gen = check_trajectory(X_gen, "X_gen", min_rows=min_rows)
     if X_true.shape[1] != X_gen.shape[1]:
         raise ValueError(
             "X_true and X_gen must have the same number of features (columns), "
@@ -152,7 +105,7 @@ def _check_pair(X_true, X_gen, max_dims, *, min_rows: int = 2):
         )
     if max_dims is not None:
         n_features = X_true.shape[1]
-        max_dims = _check_int(max_dims, "max_dims", 1)
+        max_dims = check_count(max_dims, "max_dims", 1)
         if max_dims > n_features:
             raise ValueError(
                 f"max_dims must be at most the number of features ({n_features}), "
@@ -510,12 +463,12 @@ def state_space_divergence(
     >>> state_space_divergence(X, X)
     0.0
     """
-    n_bins = _check_int(n_bins, "n_bins", 1)
-    margin = _check_float(margin, "margin", minimum=0.0)
-    smoothing = _check_float(smoothing, "smoothing", minimum=0.0)
-    n_samples = _check_int(n_samples, "n_samples", 1)
-    scaling = _check_float(scaling, "scaling", minimum=0.0, strict=True)
-    max_centers = _check_int(max_centers, "max_centers", 1)
+    n_bins = check_count(n_bins, "n_bins", 1)
+    margin = check_real(margin, "margin", minimum=0.0)
+    smoothing = check_real(smoothing, "smoothing", minimum=0.0)
+    n_samples = check_count(n_samples, "n_samples", 1)
+    scaling = check_real(scaling, "scaling", minimum=0.0, strict=True)
+    max_centers = check_count(max_centers, "max_centers", 1)
     if not isinstance(method, str) or method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
     X_true, X_gen = _check_pair(X_true, X_gen, max_dims, min_rows=1)
@@ -635,7 +588,7 @@ def power_spectrum_distance(
     >>> bool(d > 0.9)
     True
     """
-    sigma = _check_float(sigma, "sigma", minimum=0.0)
+    sigma = check_real(sigma, "sigma", minimum=0.0)
     X_true, X_gen = _check_pair(X_true, X_gen, max_dims, min_rows=2)
     n = min(X_true.shape[0], X_gen.shape[0])
     p, const_p = _normalized_spectra(X_true[:n], sigma)
@@ -650,10 +603,13 @@ def power_spectrum_distance(
 # Short-term prediction
 # ---------------------------------------------------------------------------
 def _estimator_warmup(estimator) -> int:
-    warmup = getattr(estimator, "warmup", 0)
+    """The warm-up a fitted estimator's ``predict`` forces: ``warmup_``, else ``warmup``, else 0."""
+    warmup = getattr(estimator, "warmup_", None)
+    if warmup is None:
+        warmup = getattr(estimator, "warmup", 0)
     if warmup is None:
         return 0
-    return _check_int(warmup, "estimator.warmup", 0)
+    return check_count(warmup, "estimator.warmup", 0)
 
 
 def _segment_predictions(estimator, X, horizon, n_starts, random_state):
@@ -746,9 +702,9 @@ def prediction_error(
     >>> prediction_error(Drift(), X, 3, random_state=0).round(4)
     array([0.01, 0.04, 0.09])
     """
-    X = _check_trajectory(X, "X")
-    n_steps = _check_int(n_steps, "n_steps", 1)
-    n_starts = _check_int(n_starts, "n_starts", 1)
+    X = check_trajectory(X, "X")
+    n_steps = check_count(n_steps, "n_steps", 1)
+    n_starts = check_count(n_starts, "n_starts", 1)
     total = np.zeros(n_steps)
     count = 0
     for segment, pred in _segment_predictions(estimator, X, n_steps, n_starts, random_state):
@@ -853,11 +809,11 @@ def valid_prediction_time(
     >>> round(vpt, 6)  # 5 steps * 0.01 * 0.9
     0.045
     """
-    X = _check_trajectory(X, "X")
-    threshold = _check_float(threshold, "threshold", minimum=0.0, strict=True)
-    n_starts = _check_int(n_starts, "n_starts", 1)
+    X = check_trajectory(X, "X")
+    threshold = check_real(threshold, "threshold", minimum=0.0, strict=True)
+    n_starts = check_count(n_starts, "n_starts", 1)
     if lyapunov_exponent is not None:
-        lyapunov_exponent = _check_float(
+        lyapunov_exponent = check_real(
             lyapunov_exponent, "lyapunov_exponent", minimum=0.0, strict=True
         )
         if dt is None:
@@ -867,7 +823,7 @@ def valid_prediction_time(
                     "dt is required to express the valid prediction time in "
                     "Lyapunov times: pass dt, or use an estimator with a dt attribute."
                 )
-        dt = _check_float(dt, "dt", minimum=0.0, strict=True)
+        dt = check_real(dt, "dt", minimum=0.0, strict=True)
     sigma = X.std(axis=0)
     if np.any(sigma == 0):
         raise ValueError(
@@ -878,7 +834,7 @@ def valid_prediction_time(
     warmup = _estimator_warmup(estimator)
     if max_steps is None:
         max_steps = max(1, min(1000, X.shape[0] - warmup - 1))
-    max_steps = _check_int(max_steps, "max_steps", 1)
+    max_steps = check_count(max_steps, "max_steps", 1)
 
     times = []
     for segment, pred in _segment_predictions(estimator, X, max_steps, n_starts, random_state):
@@ -909,7 +865,7 @@ def _generated_after_transient(estimator, X, n_transient):
     Returns ``(X, Y)`` with ``Y`` None if the prediction is not finite.
     """
     X_in = X  # passed on as given, so that predict sees a DataFrame's column names
-    X = _check_trajectory(X, "X")
+    X = check_trajectory(X, "X")
     warmup = _estimator_warmup(estimator)
     skip = warmup + 1 + n_transient
     if X.shape[0] < skip + 2:
@@ -1066,10 +1022,10 @@ def make_lyapunov_scorer(reference: float, *, index: int = 0):
     >>> round(scorer(Model(), None), 4)
     -0.0618
     """
-    reference = _check_float(reference, "reference")
+    reference = check_real(reference, "reference")
     if reference == 0:
         raise ValueError("reference must be non-zero (the error is relative to it), got 0.0.")
-    index = _check_int(index, "index", 0)
+    index = check_count(index, "index", 0)
     return _LyapunovScorer(reference, index)
 
 
@@ -1138,7 +1094,7 @@ def make_state_space_scorer(*, n_transient: int = 100, **kwargs):
     >>> bool(-1e-3 < score <= 0.0)
     True
     """
-    n_transient = _check_int(n_transient, "n_transient", 0)
+    n_transient = check_count(n_transient, "n_transient", 0)
     kwargs = _check_measure_kwargs(state_space_divergence, kwargs, "make_state_space_scorer")
     return _TrajectoryScorer("state_space", n_transient, kwargs)
 
@@ -1193,6 +1149,6 @@ def make_power_spectrum_scorer(*, n_transient: int = 100, **kwargs):
     >>> make_power_spectrum_scorer(sigma=5.0)(Frozen(), X)
     -1.0
     """
-    n_transient = _check_int(n_transient, "n_transient", 0)
+    n_transient = check_count(n_transient, "n_transient", 0)
     kwargs = _check_measure_kwargs(power_spectrum_distance, kwargs, "make_power_spectrum_scorer")
     return _TrajectoryScorer("power_spectrum", n_transient, kwargs)

@@ -27,6 +27,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ._validation import check_columns, check_real, check_trajectory
+
 __all__ = [
     "plot_attractor",
     "plot_time_series",
@@ -42,46 +44,21 @@ GEN_COLOR = "C1"
 
 
 # ---------------------------------------------------------------------------
-# validation helpers
+# validation helpers: the plotting conventions bound to the shared checks of
+# dsrnn._validation
 # ---------------------------------------------------------------------------
 def _as_2d(X: Any, name: str) -> np.ndarray:
-    """``X`` as a float array of shape (T, N); a 1-D array becomes one column."""
-    arr = np.asarray(X, dtype=np.float64)
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2 or arr.shape[0] == 0:
-        raise ValueError(
-            f"{name} must be a non-empty array of shape (n_steps, n_dims) or (n_steps,); "
-            f"got an array of shape {np.shape(X)}."
-        )
-    return arr
+    """``X`` as a float array of shape (T, N); a 1-D array becomes one column; NaN allowed."""
+    return check_trajectory(X, name, min_rows=1, finite=False)
 
 
 def _check_dims(dims: Any, n_dims: int, allowed: Sequence[int], name: str = "dims") -> tuple:
     """``dims`` as a tuple of valid column indices with a length in ``allowed``."""
-    if isinstance(dims, numbers.Integral):
-        dims = (dims,)
-    try:
-        dims = tuple(int(d) for d in dims)
-    except TypeError:
-        raise ValueError(f"{name} must be a sequence of column indices; got {dims!r}.") from None
-    if len(dims) not in allowed:
-        raise ValueError(
-            f"{name} must hold {' or '.join(str(a) for a in allowed)} column indices; "
-            f"got {dims!r}."
-        )
-    bad = [d for d in dims if not -n_dims <= d < n_dims]
-    if bad:
-        raise ValueError(
-            f"{name}={dims!r} refers to column(s) {bad}, but the data has {n_dims} column(s)."
-        )
-    return tuple(d % n_dims for d in dims)
+    return check_columns(dims, n_dims, allowed, name)
 
 
 def _check_dt(dt: Any) -> float:
-    if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not np.isfinite(dt) or dt <= 0:
-        raise ValueError(f"dt must be a finite number > 0; got {dt!r}.")
-    return float(dt)
+    return check_real(dt, "dt", minimum=0.0, strict=True)
 
 
 def _is_3d(ax: Axes) -> bool:
