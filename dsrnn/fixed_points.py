@@ -52,7 +52,7 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from ._plrnn_numpy import _check_params, plrnn_trajectory
+from ._plrnn_numpy import _check_params, plrnn_step, plrnn_trajectory
 from ._validation import check_count
 
 __all__ = [
@@ -741,7 +741,7 @@ def estimator_cycles(estimator, order: int | Iterable[int] = 1, **kwargs) -> Cyc
     Parameters
     ----------
     estimator : PLRNNRegressor
-        A fitted estimator (with ``model_`` and ``n_features_in_``).
+        A fitted estimator (any object with ``model_`` and ``n_features_in_``).
     order : int or iterable of int, default=1
         Period(s) to search, as in :func:`find_cycles`.
     **kwargs
@@ -755,6 +755,11 @@ def estimator_cycles(estimator, order: int | Iterable[int] = 1, **kwargs) -> Cyc
         coordinates, (order, N) with N = ``n_features_in_`` (the read-out ``points[:, :N]``,
         mapped by the estimator's ``_to_observed`` when it has one).
 
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        If the estimator has no ``model_`` or no ``n_features_in_``.
+
     Examples
     --------
     >>> import numpy as np
@@ -767,9 +772,15 @@ def estimator_cycles(estimator, order: int | Iterable[int] = 1, **kwargs) -> Cyc
     >>> bool(np.abs(res.observed[1] - origin).max() < 0.1)
     True
     """
-    from sklearn.utils.validation import check_is_fitted
+    from sklearn.exceptions import NotFittedError
 
-    check_is_fitted(estimator, ("model_", "n_features_in_"))
+    missing = [a for a in ("model_", "n_features_in_") if not hasattr(estimator, a)]
+    if missing:
+        raise NotFittedError(
+            f"This {type(estimator).__name__} instance is not fitted yet (it has no "
+            f"{' and no '.join(missing)}); call fit before looking for its fixed points and "
+            "cycles."
+        )
     params = estimator.model_.numpy_params()
     if kwargs.get("orbit") is None:
         kwargs["orbit"] = _estimator_orbits(estimator, params, kwargs.get("random_state"))
@@ -796,11 +807,18 @@ def _estimator_orbits(estimator, params: dict, random_state) -> list:
     model = _Model(params)
     runs = _default_orbits(model, rng)
     window = getattr(estimator, "initial_window_", None)
-    warm = getattr(estimator, "_warm_state", None)
-    if window is not None and callable(warm):
-        with warnings.catch_warnings():
+    if window is not None:
+        window = np.asarray(window, dtype=np.float64)
+        N = window.shape[-1]
+        with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
-            z0 = warm(params, np.asarray(window, dtype=np.float64))
-            Z = plrnn_trajectory(z0, _SEED_TRANSIENT + 2 * _SEED_STEPS, **params)
-        runs += _check_orbit(Z[None, _SEED_TRANSIENT:], model.M)
+            # warm-up as in training: force the read-out units with the window's rows
+            z = np.zeros(model.M)
+            z[:N] = window[0]
+            for row in window[1:]:
+                z = plrnn_step(z, **params)
+                z[:N] = row
+            if np.all(np.isfinite(z)):
+                Z = plrnn_trajectory(z, _SEED_TRANSIENT + 2 * _SEED_STEPS, **params)
+                runs += _check_orbit(Z[None, _SEED_TRANSIENT:], model.M)
     return runs

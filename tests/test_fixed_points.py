@@ -370,12 +370,28 @@ def test_estimator_cycles_observed_and_to_observed(pretrained_result):
         np.testing.assert_array_equal(Y, Z[:, :3])
 
 
+def test_estimator_cycles_minimal_estimator():
+    """Any fitted object with model_ and n_features_in_ works (no training window needed)."""
+    from dsrnn import ShallowPLRNN
+
+    class Fitted:
+        pass
+
+    est = Fitted()
+    est.model_ = ShallowPLRNN(n_observed=1, n_latent=2, n_hidden=2).load_numpy_params(
+        known_model())
+    est.n_features_in_ = 1
+    res = estimator_cycles(est, order=[1, 2], random_state=0)
+    assert res.counts == {1: 1, 2: 4}
+    np.testing.assert_allclose(res.observed[0], [[0.4]], atol=1e-6)  # float32 parameters
+
+
 def test_estimator_cycles_not_fitted():
     from sklearn.exceptions import NotFittedError
 
     from dsrnn import PLRNNRegressor
 
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="no model_ and no n_features_in_"):
         estimator_cycles(PLRNNRegressor())
 
 
