@@ -23,6 +23,7 @@ Run it from the source tree (each fit takes about a minute on two cores)::
     python benchmarks/bench_systems.py                      # all systems, 5 seeds
     python benchmarks/bench_systems.py --systems henon rossler --seeds 0 1
     python benchmarks/bench_systems.py --out results.json   # also keep every row
+    python benchmarks/bench_systems.py --auto-only          # only the "auto" choices
 
 The summary table is printed in reStructuredText, ready for ``docs/performance.rst``.
 """
@@ -41,6 +42,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dsrnn import PLRNNRegressor  # noqa: E402
+from dsrnn._auto import resolve_auto  # noqa: E402
 from dsrnn._starts import free_runs, warm_states  # noqa: E402
 from dsrnn.datasets import SYSTEMS, delay_embed, load_lorenz63  # noqa: E402
 from dsrnn.lyapunov import plrnn_lyapunov_spectrum  # noqa: E402
@@ -138,7 +140,8 @@ def run_case(case: str, seeds, n_train: int, log) -> list[dict]:
                    dh_ratio=float(est.fit_report_["dh_ratio"]),
                    forcing_interval=est.forcing_interval_, seq_len=est.seq_len_,
                    warmup=est.warmup_, smoothing=est.smoothing_window_,
-                   warnings=sorted({type(w.message).__name__ for w in caught
+                   warnings=sorted({f"{type(w.message).__name__}: {str(w.message)[:90]}"
+                                    for w in caught
                                     if not issubclass(w.category, RuntimeWarning)}))
         row["collapsed"] = bool(not np.isfinite(row["lambda_max"]) or
                                 (row["lambda_true"] > 0 and row["lambda_max"] <= 0))
@@ -148,7 +151,7 @@ def run_case(case: str, seeds, n_train: int, log) -> list[dict]:
             f"D_stsp {row['D_stsp']:.3f} (noisy floor {floor['noisy_D_stsp']:.3f})  "
             f"D_H {row['D_H']:.3f}  fit's lambda {own:.4g}  tau_f={est.forcing_interval_} "
             f"tau={est.seq_len_} T_W={est.warmup_} sg={est.smoothing_window_}  "
-            f"warnings: {', '.join(row['warnings']) or 'none'}")
+            f"warnings: {' | '.join(row['warnings']) or 'none'}")
     return rows
 
 
@@ -182,13 +185,36 @@ def summary(rows: list[dict]) -> str:
                       rule])
 
 
+def auto_table(cases, n_train: int) -> str:
+    """The "auto" choices of the estimator on each case's training series (no fitting)."""
+    head = ("case", "t_c", "t_pred", "forcing_interval", "seq_len", "warmup", "smoothing")
+    lines = []
+    for case in cases:
+        train = case_data(case, n_train)["train"]
+        a = resolve_auto([train], seq_len="auto", forcing_interval="auto", warmup="auto",
+                         smoothing="auto", validation_steps="auto", validation_fraction=0.1)
+        lines.append((case, f"{a.correlation_time:.1f}", f"{a.predictability_time:.1f}",
+                      str(a.forcing_interval), str(a.seq_len), str(a.warmup),
+                      str(a.smoothing_window)))
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(head)]
+    rule = "  ".join("=" * w for w in widths)
+    fmt = "  ".join("{:<%d}" % w for w in widths)
+    return "\n".join([rule, fmt.format(*head), rule, *(fmt.format(*line) for line in lines),
+                      rule])
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--systems", nargs="+", default=list(CASES), choices=list(CASES))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
     parser.add_argument("--n-train", type=int, default=N_TRAIN)
     parser.add_argument("--out", type=Path, default=None, help="write every row as JSON")
+    parser.add_argument("--auto-only", action="store_true",
+                        help="print only the automatic step parameters of every case")
     args = parser.parse_args(argv)
+    if args.auto_only:
+        print(auto_table(args.systems, args.n_train))
+        return 0
     rows = []
     for case in args.systems:
         rows += run_case(case, args.seeds, args.n_train, lambda s: print(s, flush=True))

@@ -12,8 +12,13 @@ The rule (documented in the user guide, measured on the systems benchmark):
 * ``t_c`` = autocorrelation time: the first lag, in samples, at which the mean (over columns)
   autocorrelation of the data falls below 1/e (at least 1). Observation noise barely moves it
   (5 % noise lowers the autocorrelation at every lag by 0.25 %).
-* ``forcing_interval = round(t_c)``; ``seq_len = max(20, 4 t_c)``; ``warmup = 2 t_c``
-  (at least 2), bounded so that a window fits the training data.
+* ``t_pred`` = predictability time: how many steps nearby states of the data take to
+  separate by a factor 2 (:func:`predictability_time`, a rough estimate of ``ln 2 / λ_max``
+  from nearest neighbours); for data without exponential separation (a limit cycle) the
+  dominant period takes its place.
+* ``forcing_interval = 0.4 t_pred`` (at least 1, at most 100); ``seq_len = 3 forcing_interval``
+  (at least 20, at most 300); ``warmup = max(2 t_c, forcing_interval)`` (at least 2, at most
+  200), bounded so that a window fits the training data.
 * Savitzky–Golay smoothing only where the data is oversampled (``t_c`` of at least 10
   samples), with a window of at most ``t_c / 2`` (and 15), and only as wide as the noise
   test of :func:`dsrnn.preprocessing.select_smoothing_window` allows; for maps and coarsely
@@ -246,7 +251,10 @@ def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup,
     tau = int(min(_MAX_FORCING, max(1, round(_FORCING_FRACTION * horizon))))
     fi = _resolve(forcing_interval, tau)
     sl = _resolve(seq_len, min(_MAX_SEQ_LEN, max(_MIN_SEQ_LEN, _SEQ_PER_FORCING * tau)))
-    wu = _resolve(warmup, min(_MAX_WARMUP, max(2, int(round(2 * t_c)))))
+    # the warm-up settles the unobserved units: a few correlation times, and at least a
+    # forcing interval (on Rössler, 18 warm-up steps with tau_f = 65 left lambda_max 25 %
+    # low, 65 steps 12 %)
+    wu = _resolve(warmup, min(_MAX_WARMUP, max(2, int(round(2 * t_c)), tau)))
     # auto values shrink (warm-up first, then the window) until a window fits the data
     if isinstance(warmup, str):
         wu = int(min(wu, max(0, usable - sl - 1)))

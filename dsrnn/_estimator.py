@@ -124,8 +124,12 @@ class PLRNNRegressor(BaseEstimator):
 
     The parameters counted in steps (``seq_len``, ``forcing_interval``,
     ``warmup``, ``smoothing``, ``validation_steps``) default to ``"auto"``: they
-    are chosen in :meth:`fit` from the data's autocorrelation time ``t_c`` (the
-    first lag at which the mean autocorrelation falls below 1/e), so that the
+    are chosen in :meth:`fit` from two time scales of the data, its
+    autocorrelation time ``t_c`` (the first lag at which the mean
+    autocorrelation falls below 1/e) and its predictability time ``t_pred``
+    (the steps nearby states of the data take to separate by a factor 2, a
+    rough nearest-neighbour estimate of ``ln 2 / λ_max``; the dominant period
+    for data that does not separate, such as a limit cycle), so that the
     same defaults serve a map sampled once per iteration and a flow sampled a
     hundred times per oscillation. The values used are stored in
     ``seq_len_``, ``forcing_interval_``, ... and the rule is given with each
@@ -141,15 +145,18 @@ class PLRNNRegressor(BaseEstimator):
         Width L of the hidden ReLU layer.
     seq_len : int or "auto", default="auto"
         Length τ of the training windows after the warm-up (steps in the loss).
-        "auto": ``max(20, 4 t_c)`` (100 to 120 for Lorenz-63 at dt = 0.01, 20 for
-        the Hénon map), shortened if the data is too short for it.
+        "auto": three forcing intervals, between 20 and 300 (90 to 105 for
+        Lorenz-63 at dt = 0.01, 20 for the Hénon map), shortened if the data is
+        too short for it.
     forcing_interval : int or "auto", default="auto"
         Forcing interval τ_f: the read-out units are replaced by the data every
         τ_f steps. 1 forces every step (one-step-ahead training); ``seq_len`` or
-        more forces only at the start of the window. "auto": ``round(t_c)``,
-        the data's autocorrelation time in steps (19 to 30 for Lorenz-63 at
-        dt = 0.01, 1 for the Hénon map): below the predictability time, where
-        training is stable, and long enough for the model to run freely.
+        more forces only at the start of the window. "auto": ``0.4 t_pred``,
+        between 1 and 100 (30 to 35 for Lorenz-63 at dt = 0.01, 1 for the Hénon
+        map, 65 for Rössler at dt = 0.1): below the predictability time, where
+        the gradients stay bounded, and as long as that allows, so that the model
+        learns to run freely. Mikhaeil et al. (2022) relate the good range to the
+        predictability time.
     warmup : int or "auto", default="auto"
         Warm-up length T_W: steps forced every step at the start of each window
         (and of :meth:`predict`, :meth:`generate`'s default start and the
@@ -157,7 +164,8 @@ class PLRNNRegressor(BaseEstimator):
         Essential when few variables are observed (e.g. N = 1); it also helps
         with N = 3, because the loss then scores predictions made from
         unobserved units that already follow the data rather than from their
-        zero start. "auto": ``max(2, 2 t_c)``.
+        zero start. "auto": ``max(2 t_c, forcing_interval)``, between 2 and
+        200.
     n_epochs : int, default=200
         Number of epochs; the model is evaluated after each. The defaults take
         about 45 s on two CPU cores for 100,000 three-dimensional samples.
@@ -308,14 +316,18 @@ class PLRNNRegressor(BaseEstimator):
         issued when ``ok`` is False: a ratio above 3, or collapsed runs.
     fit_time_ : float
         Seconds spent in :meth:`fit`.
-    seq_len_, forcing_interval_, warmup_, validation_steps_ : int
-        The values used (the parameter itself, or the "auto" rule's choice).
+    seq_len_ : int
+        The window length used (``seq_len`` itself, or the "auto" rule's choice);
+        likewise the three attributes below.
+    forcing_interval_ : int
+    warmup_ : int
+    validation_steps_ : int
     smoothing_window_ : int
         Savitzky-Golay window applied to the data before training (0: none).
     correlation_time_ : float
         The data's autocorrelation time ``t_c`` in steps, on which the "auto"
         rules are based.
-    initial_window_ : ndarray of shape (warmup_ + 1, n_features)
+    initial_window_ : ndarray of shape (``warmup_`` + 1, n_features)
         The first rows of the (first) training series, smoothed as for
         training: the default start of :meth:`generate` and
         :meth:`lyapunov_spectrum`.

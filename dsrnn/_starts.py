@@ -39,6 +39,10 @@ _ZERO = 1e-6
 _FAR = 100.0
 #: Longest cycle period looked for, in steps.
 _MAX_PERIOD = 500
+#: Irregular runs are compared by the cells of a coarse grid (this many bins per data std)
+#: that they visit; two runs on one attractor share most of them.
+_CELLS_PER_STD = 2.0
+_MIN_OVERLAP = 0.5
 
 
 def start_prefixes(series: list[np.ndarray], n_starts: int, length: int) -> np.ndarray:
@@ -181,6 +185,7 @@ class RunSummary:
     std: np.ndarray
     lyapunov_max: float = np.nan
     spectrum: np.ndarray = field(default=None, repr=False)
+    cells: frozenset = field(default=frozenset(), repr=False)
 
 
 def summarize_runs(runs: np.ndarray, scale: np.ndarray, centre: np.ndarray) -> list[RunSummary]:
@@ -194,7 +199,11 @@ def summarize_runs(runs: np.ndarray, scale: np.ndarray, centre: np.ndarray) -> l
         else:
             mean = (y.mean(axis=0) - centre) / scale
             std = y.std(axis=0) / scale
-        out.append(RunSummary(kind=kind, period=period, mean=mean, std=std))
+        cells = frozenset()
+        if kind == "irregular":
+            codes = np.floor((y - centre) / scale * _CELLS_PER_STD).astype(np.int64)
+            cells = frozenset(map(tuple, np.unique(codes, axis=0)))
+        out.append(RunSummary(kind=kind, period=period, mean=mean, std=std, cells=cells))
     return out
 
 
@@ -205,18 +214,25 @@ def _same_set(a: RunSummary, b: RunSummary, tol: float) -> bool:
         return True
     if a.kind == "cycle" and a.period != b.period:
         return False
-    # ``tol`` is in data stds: the mean and spread of two runs on one attractor agree
+    if a.kind == "irregular":
+        # finite runs on one chaotic attractor differ in their statistics (Lorenz-63 runs of
+        # 6,000 steps: means up to half a std apart, from the time spent in each wing), but
+        # they visit the same region of state space
+        shared = len(a.cells & b.cells)
+        return bool(shared >= _MIN_OVERLAP * min(len(a.cells), len(b.cells)))
+    # ``tol`` is in data stds: fixed points and cycles are exact
     return bool(np.max(np.abs(a.mean - b.mean)) < tol and np.max(np.abs(a.std - b.std)) < tol)
 
 
 def group_attractors(summaries: list[RunSummary], tol: float = 0.25) -> list[list[int]]:
     """Group runs that end on the same invariant set (same kind, period, mean and spread).
 
-    Two runs are on the same set when they are of the same kind (and period), and their
-    means and stds per column agree within ``tol`` data stds. Fixed points and cycles are
-    exact, so ``tol`` matters only for irregular runs, whose statistics over a finite run
-    fluctuate; 0.25 separates, for instance, the two mirror-image cycles of a symmetric
-    system while keeping the runs on one chaotic attractor together.
+    Two runs are on the same set when they are of the same kind (and period) and, for
+    fixed points and cycles, their means and stds per column agree within ``tol`` data
+    stds (they are exact, so any small ``tol`` separates, e.g., the two mirror-image
+    cycles of a symmetric system); irregular runs, whose statistics over a finite run
+    fluctuate, are on the same set when at least half of the cells of a coarse grid
+    (half a data std wide) visited by the shorter-ranging run are visited by the other.
 
     Returns
     -------

@@ -57,9 +57,9 @@ print(f"reference spectrum of the ODE: ({reference}) per time unit")
 # training is not monotone.
 fast = dict(n_epochs=6, validation_steps=2000, lyapunov_steps=5000) if FAST else {}
 est = PLRNNRegressor(dt=data.dt, random_state=0, **fast)
-print(f"M = {est.n_latent}, L = {est.n_hidden}, seq_len = {est.seq_len}, "
-      f"forcing_interval = {est.forcing_interval}")
 est.fit(X)
+print(f"M = {est.n_latent}, L = {est.n_hidden}; chosen from the data: seq_len = "
+      f"{est.seq_len_}, forcing_interval = {est.forcing_interval_}, warmup = {est.warmup_}")
 print(f"fitted in {est.fit_time_:.0f} s; kept epoch {est.best_epoch_} of {len(est.history_) - 1}")
 
 fig = plot_history(est.history_, best_epoch=est.best_epoch_)

@@ -126,3 +126,14 @@ def test_free_run_measures_flag_a_collapsed_model():
     assert m["stsp_ratio"] > 3
     assert m["runs"].shape == (4, 200, 1)
     assert np.all(np.isfinite(free_runs(BISTABLE, np.array([[0.0], [1.0]]), 5, 1)))
+
+
+def test_irregular_runs_in_separate_regions_are_separate_attractors():
+    t = np.arange(6000)
+    circle = np.column_stack([np.cos(0.1 * np.sqrt(2) * t), np.sin(0.1 * np.sqrt(2) * t)])
+    left, right = circle - 3.0, circle + 3.0
+    # one chaotic-like run whose mean wanders (as a Lorenz-63 run between its wings)
+    rng = np.random.default_rng(0)
+    wander = np.vstack([left[:4000] + 0.1 * rng.standard_normal((4000, 2)), left[:2000]])
+    s = summarize_runs(np.stack([left, right, wander]), np.ones(2), np.zeros(2))
+    assert sorted(map(sorted, group_attractors(s))) == [[0, 2], [1]]
