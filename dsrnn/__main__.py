@@ -60,6 +60,12 @@ def demo(output_dir: str = "dsrnn_demo_output", random_state: int = 0, verbose: 
     print(f"relative error to 0.906   {100 * lyapunov_error(lam, 0.906):8.1f} % (the exercise's value)")
     print(f"state-space divergence    {result['D_stsp']:8.3f} (KL, 30 bins/dim, vs clean test)")
     print(f"power-spectrum distance   {result['D_H']:8.3f} (Hellinger)")
+    print(f"chosen from the data      forcing_interval={est.forcing_interval_}, "
+          f"seq_len={est.seq_len_}, warmup={est.warmup_}, smoothing={est.smoothing_window_}")
+    report = est.fit_report_
+    print(f"fit report                {'ok' if report['ok'] else 'POOR'}: free runs vs held-out "
+          f"data {report['stsp_ratio']:.2f} x (state space), {report['dh_ratio']:.2f} x "
+          f"(spectrum) the data's own difference")
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -74,9 +80,11 @@ def demo(output_dir: str = "dsrnn_demo_output", random_state: int = 0, verbose: 
         ax.set_ylabel(data.feature_names[1])
         ax.set_zlabel(data.feature_names[2])
     ax = fig.add_subplot(2, 1, 2)
+    W = est.warmup_
     t = np.arange(1500) * data.dt
-    ax.plot(t, data.test[:1500, 0], label="true (test)")
-    ax.plot(t, est.generate(1500, x0=data.test[0])[:, 0], label="generated from test[0]")
+    ax.plot(t, data.test[W + 1:W + 1501, 0], label="true (test)")
+    ax.plot(t, est.generate(1500, prefix=data.test[:W + 1])[:, 0],
+            label=f"generated after a warm-up on the {W + 1} test rows before")
     ax.set_xlabel("time")
     ax.set_ylabel(data.feature_names[0])
     ax.legend(loc="upper right")

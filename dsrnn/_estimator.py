@@ -82,7 +82,7 @@ def _check_auto_int(value, name: str, minimum: int):
     """``"auto"`` as it is, or an int >= ``minimum`` (an error naming both choices)."""
     if isinstance(value, str):
         if value != "auto":
-            raise ValueError(f'{name} must be "auto" or an integer >= {minimum}; got {value!r}.')
+            raise TypeError(f'{name} must be "auto" or an integer >= {minimum}; got {value!r}.')
         return value
     return check_int(value, name, minimum)
 
@@ -578,6 +578,10 @@ class PLRNNRegressor(BaseEstimator):
                 delayed(train_candidate)(init, shape, train32, config, seed, **kwargs)
                 for init, seed in jobs
             )
+        for k, result in enumerate(results):
+            for category, message in result["warnings"]:
+                prefix = f"Training {k + 1} of {len(results)}: " if len(results) > 1 else ""
+                warnings.warn(prefix + message, category, stacklevel=3)
         best = min(range(len(results)),
                    key=lambda k: (results[k]["collapsed"], results[k]["selection"]))
         model = ShallowPLRNN(*shape[:3], clipped=shape[3])

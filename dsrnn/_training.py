@@ -340,7 +340,8 @@ def train_candidate(
     result : dict
         ``state`` (the kept parameters as CPU tensors), ``history``, ``best_epoch``,
         ``selection`` (the kept epoch's validation value, inf without validation),
-        ``collapsed`` and ``seed``.
+        ``collapsed``, ``seed`` and ``warnings`` (category and message of each warning
+        the training issued, for the caller to issue again).
     """
     from ._model import ShallowPLRNN
     from ._scoring import free_run_measures
@@ -356,10 +357,13 @@ def train_candidate(
             return free_run_measures(model.numpy_params(), reference, setup, floors)
 
     epoch_callback = None if callback is None else (lambda record: callback(record, model))
-    history, best_epoch = train_stf(
-        model, series, config, np.random.default_rng(seed), validate=validate,
-        callback=epoch_callback, verbose=verbose, device=device,
-    )
+    # warnings are recorded and returned: a worker process's warnings would be lost
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history, best_epoch = train_stf(
+            model, series, config, np.random.default_rng(seed), validate=validate,
+            callback=epoch_callback, verbose=verbose, device=device,
+        )
     kept = history[best_epoch] if validation is not None and history else {}
     return {
         "state": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
@@ -368,4 +372,5 @@ def train_candidate(
         "selection": float(kept.get("selection", np.inf)),
         "collapsed": bool(kept.get("collapsed", False)),
         "seed": int(seed),
+        "warnings": [(w.category, str(w.message)) for w in caught],
     }

@@ -186,7 +186,7 @@ def test_auto_parameters_are_resolved_in_fit_and_recorded(lorenz_short):
     assert est.validation_steps_ >= 2000
     explicit = PLRNNRegressor(random_state=0, **FAST).fit(lorenz_short)
     assert (explicit.seq_len_, explicit.forcing_interval_, explicit.warmup_) == (20, 5, 10)
-    with pytest.raises(ValueError, match='"auto" or an integer'):
+    with pytest.raises(TypeError, match='"auto" or an integer'):
         PLRNNRegressor(seq_len="long", **{k: v for k, v in FAST.items() if k != "seq_len"}
                        ).fit(lorenz_short)
 

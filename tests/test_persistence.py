@@ -23,7 +23,7 @@ import dsrnn
 from dsrnn import PLRNNRegressor
 from dsrnn._persistence import FORMAT_NAME, FORMAT_VERSION
 
-FAST = dict(n_latent=5, n_hidden=16, seq_len=20, forcing_interval=5, n_epochs=2,
+FAST = dict(n_latent=5, n_hidden=16, seq_len=20, forcing_interval=5, n_init=1, n_epochs=2,
             batches_per_epoch=5, batch_size=8, lyapunov_steps=500, validation_steps=300)
 PARAM_NAMES = ("A", "W1", "W2", "h1", "h2")
 
@@ -352,7 +352,7 @@ def test_callback_is_not_saved_but_the_model_is(tmp_path):
     t = np.arange(600) * 0.1
     X = np.column_stack([np.sin(t), np.cos(t)])
     calls = []
-    est = PLRNNRegressor(n_latent=4, n_hidden=8, seq_len=20, n_epochs=2, batches_per_epoch=5,
+    est = PLRNNRegressor(n_latent=4, n_hidden=8, seq_len=20, n_epochs=2, batches_per_epoch=5, n_init=1,
                          lyapunov_steps=0, random_state=0,
                          callback=lambda e, r: calls.append(r["epoch"]) and False).fit(X)
     assert calls == [1, 2]

@@ -27,7 +27,8 @@ import dsrnn._stf
 import dsrnn._training
 from dsrnn import PLRNNRegressor
 
-FAST = dict(n_latent=5, n_hidden=16, seq_len=20, forcing_interval=5, warmup=0, n_epochs=2,
+FAST = dict(n_latent=5, n_hidden=16, seq_len=20, forcing_interval=5, warmup=0, n_init=1,
+            n_epochs=2,
             batches_per_epoch=5, batch_size=8, lyapunov_steps=500, validation_steps=300)
 PARAM_NAMES = ("A", "W1", "W2", "h1", "h2")
 
@@ -292,7 +293,8 @@ def test_persistent_divergence_stops_with_best_model(X, monkeypatch):
         est.fit(X)
     messages = [str(w.message) for w in record if w.category is ConvergenceWarning]
     assert "rolled back" in messages[0]  # rolls back a few times, then gives up
-    assert "kept diverging" in messages[-1]
+    assert any("kept diverging" in m for m in messages)
+    assert "far from" in messages[-1]  # and the fit report says the result is poor
     check_is_fitted(est)
     assert est.best_epoch_ == 0
     for name, value in _params(est).items():  # nothing better than the initialization
@@ -313,11 +315,12 @@ def test_keyboard_interrupt_keeps_best_model_and_is_fitted(n_rows, monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(dsrnn._training, "sample_windows", patched)
-    est = PLRNNRegressor(random_state=0, **FAST)
+    with_validation = n_rows == 3000
+    est = PLRNNRegressor(random_state=0, **FAST,
+                         validation_fraction=0.1 if with_validation else 0.0)
     with pytest.warns(UserWarning, match=r"interrupted.*best model so far"):
         est.fit(X)
     check_is_fitted(est)
-    with_validation = n_rows == 3000
     completed = [h["epoch"] for h in est.history_]
     assert completed == ([0, 1] if with_validation else [1])  # epoch 2 never finished
     assert est.best_epoch_ in completed
@@ -456,7 +459,8 @@ def test_int_seed_ignores_global_seeds_and_survives_clone(X):
     torch.manual_seed(2)
     b = clone(a).fit(X)
     assert _same_params(a, b)
-    assert [h["loss"] for h in a.history_] == [h["loss"] for h in b.history_]
+    np.testing.assert_array_equal([h["loss"] for h in a.history_],
+                                  [h["loss"] for h in b.history_])
     np.testing.assert_array_equal(a.lyapunov_spectrum_, b.lyapunov_spectrum_)
 
 
