@@ -15,9 +15,16 @@ one is kept as the shorter cycle). With ``--check``, the search is repeated with
 and three times the restarts, and the cycles it finds that the first run missed are counted (a
 measure of how complete the default search is).
 
+With ``--fresh N``, instead, ``N`` default estimators (seeds 0 .. N-1, only ``dt`` set) are
+trained on the bundled Lorenz-63 data and their fixed points are checked against the three of
+Lorenz-63 (in the data's standardized delay coordinates, every coordinate equals the
+standardized x*): within 0.1, the origin a saddle with exactly one multiplier of modulus in
+(1.05, 1.2), the other two with a leading complex pair of modulus above 1.
+
 Run::
 
     python benchmarks/bench_fixed_points.py --check
+    python benchmarks/bench_fixed_points.py --fresh 5     # about a minute per model
 
 (with dsrnn installed, e.g. ``pip install -e .``, or ``PYTHONPATH=.`` from the repository root).
 """
@@ -68,6 +75,56 @@ def timed(params, order, **kwargs):
     return res, time.perf_counter() - t0
 
 
+def lorenz_fixed_points_in_data_coordinates() -> np.ndarray:
+    """The three Lorenz-63 fixed points as standardized x of the bundled data, (3,)."""
+    from dsrnn.datasets import load_lorenz63
+
+    data = load_lorenz63()
+    c = np.sqrt(8.0 / 3.0 * 27.0)
+    return (np.array([-c, 0.0, c]) - data.x_mean) / data.x_std
+
+
+def check_fresh(n_models: int) -> None:
+    """Train default estimators on the bundled data and check their fixed points."""
+    from dsrnn import PLRNNRegressor
+    from dsrnn.datasets import load_lorenz63
+
+    data = load_lorenz63()
+    truth = lorenz_fixed_points_in_data_coordinates()
+    passed = 0
+    for seed in range(n_models):
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            est = PLRNNRegressor(dt=data.dt, random_state=seed).fit(data.data)
+        fit_time = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        res = est.find_cycles(1, random_state=0)
+        search = time.perf_counter() - t0
+        points = np.array([Y[0] for Y in res.observed])  # (n, 3)
+        ok, lines = True, []
+        for x_star, name in zip(truth, ("C-", "origin", "C+")):
+            if len(points) == 0:
+                ok = False
+                lines.append(f"{name}: no fixed point")
+                continue
+            k = int(np.argmin(np.abs(points - x_star).max(axis=1)))
+            err = float(np.abs(points[k] - x_star).max())
+            moduli = np.abs(res.eigenvalues[k])
+            if name == "origin":
+                good = err < 0.1 and int(np.sum(moduli > 1.0)) == 1 and 1.05 < moduli[0] < 1.2
+            else:
+                good = err < 0.1 and moduli[0] > 1 and abs(res.eigenvalues[k][0].imag) > 0
+            ok &= good
+            lines.append(f"{name}: error {err:.3f}, {res.labels[k]}, leading |eig| "
+                         f"{np.round(moduli[:2], 4)}{'' if good else '  <- fails'}")
+        passed += ok
+        print(f"seed {seed}: fit {fit_time:.0f} s, {len(points)} fixed points in {search:.2f} s: "
+              + "; ".join(lines))
+    print(f"{passed} of {n_models} freshly trained default models have the three Lorenz-63 "
+          f"fixed points as required")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--max-order", type=int, default=8)
@@ -77,7 +134,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1)")
     parser.add_argument("--check", action="store_true",
                         help="repeat with another seed and 3x the restarts; count new cycles")
+    parser.add_argument("--fresh", type=int, default=0, metavar="N",
+                        help="train N default models on the bundled data and check their "
+                             "fixed points against Lorenz-63's")
     args = parser.parse_args()
+    if args.fresh:
+        check_fresh(args.fresh)
+        return
     orders = range(1, args.max_order + 1)
 
     print(f"dsrnn fixed_points benchmark: {platform.processor() or platform.machine()}, "

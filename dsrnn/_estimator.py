@@ -31,7 +31,7 @@ from ._validation import (
 )
 from .lyapunov import plrnn_lyapunov_spectrum
 from .metrics import make_state_space_scorer
-from .preprocessing import smooth
+from .preprocessing import find_seams, smooth
 
 __all__ = ["PLRNNRegressor"]
 
@@ -85,6 +85,29 @@ def _check_auto_int(value, name: str, minimum: int):
             raise TypeError(f'{name} must be "auto" or an integer >= {minimum}; got {value!r}.')
         return value
     return check_int(value, name, minimum)
+
+
+def _split_at_seams(series: list) -> list:
+    """Split every series where it jumps far beyond its own steps (with a warning)."""
+    out = []
+    for k, s in enumerate(series):
+        seams = find_seams(s)
+        if seams.size == 0:
+            out.append(s)
+            continue
+        where = ", ".join(f"{t}/{t + 1}" for t in seams[:5]) + (" ..." if seams.size > 5 else "")
+        warnings.warn(
+            f"{'X' if len(series) == 1 else f'X[{k}]'} jumps between rows {where} by more "
+            f"than 3 times its largest ordinary steps: taken as seams between separate series "
+            f"(no training window crosses them). Such a jump is where stretches of data that "
+            f"do not follow each other were joined, e.g. the training folds of KFold: for "
+            f"cross-validation use sklearn.model_selection.TimeSeriesSplit, and pass separate "
+            f"series as a list.",
+            UserWarning,
+            stacklevel=4,
+        )
+        out.extend(np.split(s, seams + 1))
+    return out
 
 
 def _n_jobs(n_jobs, n_init: int) -> int:
@@ -522,12 +545,15 @@ class PLRNNRegressor(BaseEstimator):
                 f"are read out as the N observed variables. Got n_latent={p['n_latent']} "
                 f"for data with N={N} features."
             )
-        auto = resolve_auto(series, seq_len=p["seq_len"], forcing_interval=p["forcing_interval"],
+        pieces = _split_at_seams(series)
+        auto = resolve_auto(pieces, seq_len=p["seq_len"], forcing_interval=p["forcing_interval"],
                             warmup=p["warmup"], smoothing=p["smoothing"],
                             validation_steps=p["validation_steps"],
                             validation_fraction=p["validation_fraction"])
         min_length = auto.seq_len + auto.warmup + 1
-        series = check_series(series, min_length=min_length)
+        if len(pieces) > len(series):  # pieces too short for a window hold no training data
+            pieces = [s for s in pieces if len(s) >= min_length] or pieces
+        series = check_series(pieces, min_length=min_length)
         if auto.smoothing_window:
             series = [smooth(s, auto.smoothing_window) for s in series]
         train, val = self._split_validation(series, p["validation_fraction"], auto, min_length)

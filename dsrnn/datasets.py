@@ -1657,6 +1657,10 @@ def load_lorenz63() -> Bunch:
             Embedding lag in samples, 10.
         noise_level : float
             Standard deviation of the observation noise in ``data``, 0.05.
+        x_mean, x_std : float
+            Mean and standard deviation of the clean training x, with which x
+            was standardized: a value ``x`` of the Lorenz-63 system is
+            ``(x - x_mean) / x_std`` in the data's units (e.g. its fixed points).
         feature_names : list of str
             ``["x(t)", "x(t-τ)", "x(t-2τ)"]`` with τ = lag * dt.
         DESCR : str
@@ -1722,6 +1726,8 @@ def load_lorenz63() -> Bunch:
         data=data,
         test=test,
         dt=dt,
+        x_mean=float(raw["x_mean"]),
+        x_std=float(raw["x_std"]),
         lyapunov_spectrum=np.array(raw["lyapunov_spectrum"], dtype=np.float64),
         embedding_dim=dim,
         lag=lag,

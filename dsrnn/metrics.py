@@ -903,6 +903,14 @@ class _LyapunovScorer:
                 "fit it before scoring."
             )
         spectrum = np.asarray(estimator.lyapunov_spectrum_, dtype=np.float64).ravel()
+        if getattr(estimator, "lyapunov_steps", None) == 0 and np.all(np.isnan(spectrum)):
+            # not a bad model: no spectrum was computed, and -inf for every candidate
+            # would let a search silently pick the first one
+            raise ValueError(
+                "The Lyapunov scorer needs lyapunov_spectrum_, but the estimator was fitted "
+                "with lyapunov_steps=0, which skips it. Use lyapunov_steps > 0 (the default "
+                "is 50,000) when searching with make_lyapunov_scorer."
+            )
         if self.index >= spectrum.size:
             raise ValueError(
                 f"index={self.index} is out of range for a Lyapunov spectrum of "

@@ -15,7 +15,7 @@ from math import comb
 import numpy as np
 from scipy.signal import savgol_coeffs, savgol_filter
 
-__all__ = ["estimate_noise_std", "select_smoothing_window", "smooth"]
+__all__ = ["estimate_noise_std", "select_smoothing_window", "smooth", "find_seams"]
 
 _ORDERS = (4, 6, 8)
 
@@ -119,3 +119,46 @@ def select_smoothing_window(series: list[np.ndarray], max_window: int = 15) -> i
         else:
             break
     return best
+
+
+def find_seams(x: np.ndarray, factor: float = 3.0, min_length: int = 1000) -> np.ndarray:
+    """Rows after which a series jumps far beyond its own step-to-step changes.
+
+    Such a jump is where two stretches of data were glued together, e.g. the training
+    folds ``X[:a]`` and ``X[b:]`` of a ``KFold`` split: a model must not be trained on a
+    window across it. The step from row ``t`` to ``t + 1`` is measured in units of each
+    column's standard deviation (the largest over the columns); a seam is a step more than
+    ``factor`` times the 99.9th percentile of all steps. A map, whose state jumps across
+    the attractor at every step, has no seam to find (and none is reported); nor has a
+    series shorter than ``min_length`` rows.
+
+    Parameters
+    ----------
+    x : ndarray of shape (T, N)
+    factor : float, default=3.0
+    min_length : int, default=1000
+
+    Returns
+    -------
+    seams : ndarray of int
+        Indices ``t`` such that rows ``t`` and ``t + 1`` lie on the two sides of a seam.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(3000) * 0.01
+    >>> x = np.sin(t)[:, None]
+    >>> find_seams(np.concatenate([x[:1000], x[2000:]]))
+    array([999])
+    >>> find_seams(x)
+    array([], dtype=int64)
+    """
+    if len(x) < min_length:
+        return np.array([], dtype=np.int64)
+    scale = x.std(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    steps = (np.abs(np.diff(x, axis=0)) / scale).max(axis=1)
+    typical = np.quantile(steps, 0.999)
+    if typical <= 0:
+        return np.flatnonzero(steps > 0).astype(np.int64)
+    return np.flatnonzero(steps > factor * typical).astype(np.int64)

@@ -274,3 +274,30 @@ def test_generate_and_lyapunov_from_a_prefix_warm_up_like_predict(fitted, lorenz
         fitted.generate(5, x0=X[0], prefix=X[:3])
     with pytest.raises(ValueError, match="prefix must have shape"):
         fitted.generate(5, prefix=X[:3, :2])
+
+
+def test_glued_folds_are_split_at_the_seam(lorenz_short):
+    """KFold's training folds are X[:a] and X[b:] glued together: no window may cross."""
+    from dsrnn.datasets import load_lorenz63
+
+    data = load_lorenz63().data
+    glued = np.concatenate([data[:10000], data[20000:23000]])
+    with pytest.warns(UserWarning, match=r"rows 9999/10000 .*TimeSeriesSplit"):
+        est = PLRNNRegressor(random_state=0, **FAST).fit(glued)
+    assert est.n_features_in_ == 3
+    import warnings as _w
+
+    with _w.catch_warnings(record=True) as caught:
+        _w.simplefilter("always")
+        PLRNNRegressor(random_state=0, **FAST).fit(data[:6000])  # no seam, no such warning
+    assert not any("seams" in str(w.message) for w in caught)
+
+
+def test_n_iter_no_change_without_validation_counts_epochs_without_progress(lorenz_short):
+    est = PLRNNRegressor(random_state=0, validation_fraction=0.0, n_iter_no_change=3,
+                         **{**FAST, "n_epochs": 12}).fit(lorenz_short)
+    losses = [h["loss"] for h in est.history_]
+    # it stops only after 3 epochs without a new lowest loss (not after exactly 3 epochs)
+    best = int(np.nanargmin(losses))
+    assert len(losses) == 12 or len(losses) - 1 - best == 3
+    assert len(losses) > 3

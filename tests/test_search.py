@@ -188,3 +188,22 @@ def test_grid_search_on_dask_cluster(lorenz):
     _assert_finite_scores(search, "mean_test_lyapunov")
     assert np.all(search.cv_results_["mean_test_in_worker"] == 1.0)  # ran on dask workers
     assert np.all(search.cv_results_["mean_test_threads"] == 1.0)
+
+
+def test_lyapunov_scorer_refuses_a_model_fitted_without_a_spectrum():
+    """lyapunov_steps=0 used to score -inf for every candidate: a silent first pick."""
+    import numpy as np
+    import pytest
+
+    from dsrnn import PLRNNRegressor
+    from dsrnn.metrics import make_lyapunov_scorer
+
+    t = np.arange(2000) * 0.05
+    X = np.column_stack([np.sin(t), np.cos(t)])
+    est = PLRNNRegressor(n_latent=4, n_hidden=8, seq_len=20, forcing_interval=5, warmup=5,
+                         n_epochs=1, batches_per_epoch=2, lyapunov_steps=0, n_init=1,
+                         random_state=0)
+    with pytest.warns(Warning):
+        est.fit(X)
+    with pytest.raises(ValueError, match="lyapunov_steps=0"):
+        make_lyapunov_scorer(reference=0.0 + 1.0)(est, X)
