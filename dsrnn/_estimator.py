@@ -287,6 +287,13 @@ class PLRNNRegressor(BaseEstimator):
         the one whose kept model scores best on the held-out data is kept, as
         in :class:`~sklearn.cluster.KMeans`. A training that collapses onto a
         fixed point or a cycle of its own then costs nothing.
+    standardize : bool, default=True
+        Train on data z-scored per column (mean and standard deviation over all
+        series, ``mean_`` and ``scale_``); :meth:`predict`, :meth:`generate` and
+        the observed coordinates of :meth:`find_cycles` are mapped back to the
+        units of ``X``, and Lyapunov exponents do not depend on it. Data in its
+        own units (millivolts, counts) then trains as well as standardized data;
+        False trains on ``X`` as it is.
     n_jobs : int or None, default=None
         Processes the ``n_init`` trainings run in (joblib). None: as many as
         ``n_init`` and the cores allow, but 1 inside a parallel worker (e.g.
@@ -352,8 +359,15 @@ class PLRNNRegressor(BaseEstimator):
         rules are based.
     initial_window_ : ndarray of shape (``warmup_`` + 1, n_features)
         The first rows of the (first) training series, smoothed as for
-        training: the default start of :meth:`generate` and
-        :meth:`lyapunov_spectrum`.
+        training, in the units of ``X``: the default start of :meth:`generate`
+        and :meth:`lyapunov_spectrum`.
+    mean_ : ndarray of shape (n_features,)
+        Mean of every column of the training data (0 with
+        ``standardize=False``).
+    scale_ : ndarray of shape (n_features,)
+        Standard deviation of every column of the training data (1 with
+        ``standardize=False``, or for a constant column). The model works on
+        ``(X - mean_) / scale_``.
     n_threads_ : int
         ``torch.get_num_threads()`` during the fit (see ``n_threads``).
 
@@ -414,6 +428,7 @@ class PLRNNRegressor(BaseEstimator):
         callback=None,
         n_init=2,
         n_jobs=None,
+        standardize=True,
     ):
         self.n_latent = n_latent
         self.n_hidden = n_hidden
@@ -443,6 +458,7 @@ class PLRNNRegressor(BaseEstimator):
         self.n_threads = n_threads
         self.n_init = n_init
         self.n_jobs = n_jobs
+        self.standardize = standardize
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
@@ -487,6 +503,8 @@ class PLRNNRegressor(BaseEstimator):
             raise ValueError("n_jobs == 0 has no meaning; use None, a positive count or -1.")
         if not isinstance(self.clipped, (bool, np.bool_)):
             raise TypeError(f"clipped must be a bool; got {self.clipped!r}.")
+        if not isinstance(self.standardize, (bool, np.bool_)):
+            raise TypeError(f"standardize must be a bool; got {self.standardize!r}.")
         if self.init not in _INITS:
             raise ValueError(f"init must be one of {_INITS}; got {self.init!r}.")
         if self.backend not in _BACKENDS:
@@ -545,6 +563,12 @@ class PLRNNRegressor(BaseEstimator):
                 f"are read out as the N observed variables. Got n_latent={p['n_latent']} "
                 f"for data with N={N} features."
             )
+        mean, scale = np.zeros(N), np.ones(N)
+        if self.standardize:
+            pooled = np.concatenate(series)
+            mean, std = pooled.mean(axis=0), pooled.std(axis=0)
+            scale = np.where(std > 0, std, 1.0)
+            series = [(s - mean) / scale for s in series]
         pieces = _split_at_seams(series)
         auto = resolve_auto(pieces, seq_len=p["seq_len"], forcing_interval=p["forcing_interval"],
                             warmup=p["warmup"], smoothing=p["smoothing"],
@@ -569,18 +593,20 @@ class PLRNNRegressor(BaseEstimator):
             n_iter_no_change=p["n_iter_no_change"], backend=p["backend"],
             forcing_alpha=p["forcing_alpha"],
         )
+        # one observed variable: compare state spaces in delay coordinates (lag t_c / 2)
+        embed_lag = max(1, int(round(auto.correlation_time / 2))) if N == 1 else 0
         validation = None
         if val is not None:
             setup = MeasureSetup(n_starts=4, warmup=auto.warmup,
                                  n_steps=max(1, auto.validation_steps // 4),
-                                 n_transient=auto.n_transient)
+                                 n_transient=auto.n_transient, embed_lag=embed_lag)
             validation = (val, setup, data_floors(val, train, setup))
         train32 = [s.astype(np.float32) for s in train]
         raw_train = None
         if self.init == "ridge":  # smooths the raw data more heavily itself
-            raw_train = self._split_validation(check_series(X, min_length=min_length),
-                                               p["validation_fraction"], auto, min_length,
-                                               warn=False)[0]
+            raw = [(s - mean) / scale for s in check_series(X, min_length=min_length)]
+            raw_train = self._split_validation(raw, p["validation_fraction"], auto,
+                                               min_length, warn=False)[0]
 
         def initial_params(seed):
             init_rng = np.random.default_rng(seed)
@@ -623,7 +649,7 @@ class PLRNNRegressor(BaseEstimator):
         reference = val if val is not None else train
         report_setup = MeasureSetup(n_starts=8, warmup=auto.warmup,
                                     n_steps=max(1, auto.validation_steps // 4),
-                                    n_transient=auto.n_transient)
+                                    n_transient=auto.n_transient, embed_lag=embed_lag)
         floors = data_floors(reference, train, report_setup)
         measures = free_run_measures(params, reference, report_setup, floors)
         report = {
@@ -647,7 +673,9 @@ class PLRNNRegressor(BaseEstimator):
         self.warmup_ = auto.warmup
         self.validation_steps_ = auto.validation_steps
         self.smoothing_window_ = auto.smoothing_window
-        self.initial_window_ = series[0][: auto.warmup + 1].copy()
+        self.mean_ = mean
+        self.scale_ = scale
+        self.initial_window_ = series[0][: auto.warmup + 1] * scale + mean
         self.history_ = results[best]["history"]
         self.best_epoch_ = results[best]["best_epoch"]
         self.init_selection_ = np.array([r["selection"] for r in results])
@@ -735,9 +763,21 @@ class PLRNNRegressor(BaseEstimator):
         return train, val
 
     # ------------------------------------------------------------ generation
+    def _to_model(self, Y: np.ndarray) -> np.ndarray:
+        """Rows in the units of ``X`` -> the model's (standardized) units."""
+        mean, scale = getattr(self, "mean_", None), getattr(self, "scale_", None)
+        return Y if mean is None else (Y - mean) / scale
+
+    def _to_observed(self, Y: np.ndarray) -> np.ndarray:
+        """Read-outs in the model's units -> the units of ``X``."""
+        mean, scale = getattr(self, "mean_", None), getattr(self, "scale_", None)
+        return Y if mean is None else Y * scale + mean
+
     def _run(self, params: dict, prefix: np.ndarray, n_steps: int) -> np.ndarray:
-        """Read-outs of the ``n_steps`` states that follow a warm-up on ``prefix``."""
-        return free_runs(params, warm_states(params, prefix), n_steps, prefix.shape[-1])
+        """Read-outs (units of X) of the ``n_steps`` states after a warm-up on ``prefix``."""
+        prefix = self._to_model(prefix)
+        Y = free_runs(params, warm_states(params, prefix), n_steps, prefix.shape[-1])
+        return self._to_observed(Y)
 
     def _start_prefix(self, x0, prefix, batch: bool) -> np.ndarray:
         """The rows a free run is warmed up on: ``prefix``, ``x0`` alone, or the default."""
@@ -836,9 +876,10 @@ class PLRNNRegressor(BaseEstimator):
             return Y
         params = self.model_.numpy_params()
         # one-step predictions during the warm-up, then the free run
-        z, Y[1 : W + 1] = warm_states(params, X[: W + 1], return_predictions=True)
+        z, pred = warm_states(params, self._to_model(X[: W + 1]), return_predictions=True)
+        Y[1 : W + 1] = self._to_observed(pred)
         if T - 1 - W > 0:
-            Y[W + 1 :] = free_runs(params, z, T - 1 - W, X.shape[1])
+            Y[W + 1 :] = self._to_observed(free_runs(params, z, T - 1 - W, X.shape[1]))
         return _nan_after_divergence(Y, "predict", first_step=0)
 
     def score(self, X, y=None):
@@ -904,7 +945,7 @@ class PLRNNRegressor(BaseEstimator):
         n_steps = check_int(n_steps, "n_steps", 1)
         params = self.model_.numpy_params()
         prefix = self._start_prefix(x0, prefix, batch=False)
-        z0 = warm_states(params, prefix)
+        z0 = warm_states(params, self._to_model(prefix))
         if not np.all(np.isfinite(z0)):
             warnings.warn(
                 f"Lyapunov spectrum not computed: the model's orbit became non-finite during "

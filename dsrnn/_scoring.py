@@ -45,12 +45,32 @@ COLLAPSE_RATIO = 3.0
 
 @dataclass(frozen=True)
 class MeasureSetup:
-    """Lengths of the free runs a comparison uses (all in steps)."""
+    """Lengths of the free runs a comparison uses (all in steps).
+
+    ``embed_lag``: for a single observed variable, the state-space divergence is taken in
+    3-d delay coordinates with this lag (the marginal distribution of one variable says
+    little about the dynamics); 0 leaves the data as it is.
+    """
 
     n_starts: int
     warmup: int
     n_steps: int  # per start, after the transient
     n_transient: int
+    embed_lag: int = 0
+
+
+def _embedded(x: np.ndarray, lag: int) -> np.ndarray:
+    """3-d delay coordinates of a (T, 1) series (or a (B, T, 1) batch), as is when lag = 0."""
+    if lag <= 0 or x.shape[-1] != 1 or x.shape[-2] <= 2 * lag:
+        return x
+    v = x[..., 0]
+    return np.stack([v[..., 2 * lag:], v[..., lag:-lag], v[..., :-2 * lag]], axis=-1)
+
+
+def _pooled(runs: np.ndarray, lag: int) -> np.ndarray:
+    """All rows of a batch of runs (B, T, N), in delay coordinates for N = 1."""
+    emb = _embedded(runs, lag)
+    return emb.reshape(-1, emb.shape[-1])
 
 
 #: Histogram resolution: about 10 reference points per cell, between 5 and 30 bins per
@@ -140,9 +160,9 @@ def data_floors(reference: list[np.ndarray], data: list[np.ndarray], setup: Meas
     longest = max(len(s) for s in data)
     length = min(length, longest)
     stretches = start_prefixes(data, setup.n_starts, length)[:, -setup.n_steps:]
-    ref_all = np.concatenate(reference)
+    ref_all = np.concatenate([_embedded(r, setup.embed_lag) for r in reference])
     ref_long = max(reference, key=len)
-    stsp = state_space_kl(ref_all, stretches.reshape(-1, stretches.shape[-1]))
+    stsp = state_space_kl(ref_all, _pooled(stretches, setup.embed_lag))
     dh = _dh(ref_long, stretches)
     return max(stsp, _MIN_FLOOR_STSP), max(dh, _MIN_FLOOR_DH)
 
@@ -191,7 +211,8 @@ def free_run_measures(params: dict, reference: list[np.ndarray], setup: MeasureS
     if n_diverged:
         d_stsp = d_h = np.inf
     else:
-        d_stsp = state_space_kl(ref_all, runs.reshape(-1, N))
+        ref_view = np.concatenate([_embedded(r, setup.embed_lag) for r in reference])
+        d_stsp = state_space_kl(ref_view, _pooled(runs, setup.embed_lag))
         d_h = _dh(max(reference, key=len), runs)
     out = {"D_stsp": d_stsp, "D_H": d_h, "n_collapsed": n_collapsed, "n_diverged": n_diverged}
     if floors is not None:

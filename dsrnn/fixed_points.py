@@ -809,6 +809,9 @@ def _estimator_orbits(estimator, params: dict, random_state) -> list:
     window = getattr(estimator, "initial_window_", None)
     if window is not None:
         window = np.asarray(window, dtype=np.float64)
+        to_model = getattr(estimator, "_to_model", None)
+        if callable(to_model):  # the window is in the data's units
+            window = np.asarray(to_model(window), dtype=np.float64)
         N = window.shape[-1]
         with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)

@@ -73,11 +73,12 @@ def test_generate_from_x0_starts_with_unobserved_units_at_zero(fitted, lorenz_sh
     est = fitted
     p = est.model_.numpy_params()
     z = np.zeros(5)
-    z[:3] = lorenz_short[7]
+    z[:3] = (lorenz_short[7] - est.mean_) / est.scale_  # the model works on z-scores
     from dsrnn._plrnn_numpy import plrnn_step
 
     z1 = plrnn_step(z, **p)
-    np.testing.assert_allclose(est.generate(1, x0=lorenz_short[7])[0], z1[:3], rtol=1e-12)
+    np.testing.assert_allclose(est.generate(1, x0=lorenz_short[7])[0],
+                               z1[:3] * est.scale_ + est.mean_, rtol=1e-12)
 
 
 def test_batched_generate_equals_single_runs(fitted, lorenz_short):
@@ -301,3 +302,26 @@ def test_n_iter_no_change_without_validation_counts_epochs_without_progress(lore
     best = int(np.nanargmin(losses))
     assert len(losses) == 12 or len(losses) - 1 - best == 3
     assert len(losses) > 3
+
+
+def test_data_in_its_own_units_trains_like_standardized_data(lorenz_short):
+    """A series in millivolts (x * 30 - 40) gives the same model as its z-scores."""
+    kw = dict(FAST, n_epochs=2)
+    Z = (lorenz_short - lorenz_short.mean(0)) / lorenz_short.std(0)
+    mv = Z * 30.0 - 40.0
+    a = PLRNNRegressor(random_state=0, **kw).fit(Z)
+    b = PLRNNRegressor(random_state=0, **kw).fit(mv)
+    np.testing.assert_allclose(b.mean_, -40.0, atol=1e-9)
+    np.testing.assert_allclose(b.scale_, 30.0, rtol=1e-9)
+    np.testing.assert_allclose(a.model_.W1.detach().numpy(), b.model_.W1.detach().numpy(),
+                               rtol=1e-4, atol=1e-5)
+    # outputs come back in the units of X; spectra do not depend on them
+    np.testing.assert_allclose(b.generate(50), a.generate(50) * 30.0 - 40.0, rtol=1e-5,
+                               atol=1e-4)
+    np.testing.assert_allclose(b.predict(mv[:80]), a.predict(Z[:80]) * 30.0 - 40.0,
+                               rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(b.lyapunov_spectrum_, a.lyapunov_spectrum_, rtol=1e-4,
+                               atol=1e-4)
+    np.testing.assert_allclose(b.initial_window_, a.initial_window_ * 30.0 - 40.0, rtol=1e-9)
+    raw = PLRNNRegressor(random_state=0, standardize=False, **kw).fit(Z)
+    assert np.all(raw.mean_ == 0) and np.all(raw.scale_ == 1)

@@ -137,3 +137,19 @@ def test_irregular_runs_in_separate_regions_are_separate_attractors():
     wander = np.vstack([left[:4000] + 0.1 * rng.standard_normal((4000, 2)), left[:2000]])
     s = summarize_runs(np.stack([left, right, wander]), np.ones(2), np.zeros(2))
     assert sorted(map(sorted, group_attractors(s))) == [[0, 2], [1]]
+
+
+def test_single_variable_is_compared_in_delay_coordinates():
+    """For N = 1 the marginal of x says little: a shuffled series has the same one, but not
+    the same delay-coordinate occupancy."""
+    from dsrnn._scoring import _embedded, _pooled
+
+    t = np.arange(6000) * 0.05
+    x = np.sin(t)[:, None]
+    e = _embedded(x, 10)
+    np.testing.assert_array_equal(e[0], [x[20, 0], x[10, 0], x[0, 0]])
+    assert _pooled(np.stack([x, x]), 10).shape == (2 * 5980, 3)
+    shuffled = np.random.default_rng(0).permutation(x)
+    ref = _embedded(x[:3000], 10)
+    assert state_space_kl(ref, _embedded(shuffled[3000:], 10)) > \
+        3 * state_space_kl(ref, _embedded(x[3000:], 10))
