@@ -84,43 +84,47 @@ def lorenz_fixed_points_in_data_coordinates() -> np.ndarray:
     return (np.array([-c, 0.0, c]) - data.x_mean) / data.x_std
 
 
+def check_estimator(est) -> tuple[bool, str]:
+    """Whether a model fitted on the bundled data has the three Lorenz-63 fixed points."""
+    truth = lorenz_fixed_points_in_data_coordinates()
+    t0 = time.perf_counter()
+    res = est.find_cycles(1, random_state=0)
+    search = time.perf_counter() - t0
+    points = np.array([Y[0] for Y in res.observed])  # (n, 3)
+    ok, lines = True, []
+    for x_star, name in zip(truth, ("C-", "origin", "C+")):
+        if len(points) == 0:
+            ok = False
+            lines.append(f"{name}: no fixed point")
+            continue
+        k = int(np.argmin(np.abs(points - x_star).max(axis=1)))
+        err = float(np.abs(points[k] - x_star).max())
+        moduli = np.abs(res.eigenvalues[k])
+        if name == "origin":
+            good = err < 0.1 and int(np.sum(moduli > 1.0)) == 1 and 1.05 < moduli[0] < 1.2
+        else:
+            good = err < 0.1 and moduli[0] > 1 and abs(res.eigenvalues[k][0].imag) > 0
+        ok &= good
+        lines.append(f"{name}: error {err:.3f}, {res.labels[k]}, leading |eig| "
+                     f"{np.round(moduli[:2], 4)}{'' if good else '  <- fails'}")
+    return bool(ok), f"{len(points)} fixed points in {search:.2f} s: " + "; ".join(lines)
+
+
 def check_fresh(n_models: int) -> None:
     """Train default estimators on the bundled data and check their fixed points."""
     from dsrnn import PLRNNRegressor
     from dsrnn.datasets import load_lorenz63
 
     data = load_lorenz63()
-    truth = lorenz_fixed_points_in_data_coordinates()
     passed = 0
     for seed in range(n_models):
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             est = PLRNNRegressor(dt=data.dt, random_state=seed).fit(data.data)
-        fit_time = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        res = est.find_cycles(1, random_state=0)
-        search = time.perf_counter() - t0
-        points = np.array([Y[0] for Y in res.observed])  # (n, 3)
-        ok, lines = True, []
-        for x_star, name in zip(truth, ("C-", "origin", "C+")):
-            if len(points) == 0:
-                ok = False
-                lines.append(f"{name}: no fixed point")
-                continue
-            k = int(np.argmin(np.abs(points - x_star).max(axis=1)))
-            err = float(np.abs(points[k] - x_star).max())
-            moduli = np.abs(res.eigenvalues[k])
-            if name == "origin":
-                good = err < 0.1 and int(np.sum(moduli > 1.0)) == 1 and 1.05 < moduli[0] < 1.2
-            else:
-                good = err < 0.1 and moduli[0] > 1 and abs(res.eigenvalues[k][0].imag) > 0
-            ok &= good
-            lines.append(f"{name}: error {err:.3f}, {res.labels[k]}, leading |eig| "
-                         f"{np.round(moduli[:2], 4)}{'' if good else '  <- fails'}")
+        ok, text = check_estimator(est)
         passed += ok
-        print(f"seed {seed}: fit {fit_time:.0f} s, {len(points)} fixed points in {search:.2f} s: "
-              + "; ".join(lines))
+        print(f"seed {seed}: fit {time.perf_counter() - t0:.0f} s, {text}")
     print(f"{passed} of {n_models} freshly trained default models have the three Lorenz-63 "
           f"fixed points as required")
 

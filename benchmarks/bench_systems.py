@@ -16,7 +16,9 @@ another initial condition:
 - the floors: the noisy training series, and an independent clean trajectory, scored the same
   way against the test;
 - whether ``lyapunov_spectrum_[0]`` (the fit's own estimate, from starts along the data) is
-  within 3 % of the 100,000-step estimate, the fit's warnings and its time.
+  within 3 % of the 100,000-step estimate, the fit's warnings and its time;
+- for the bundled data, whether the model has the three fixed points of Lorenz-63
+  (``bench_fixed_points.check_estimator``).
 
 Run it from the source tree (each fit takes about a minute on two cores)::
 
@@ -40,12 +42,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dsrnn import PLRNNRegressor  # noqa: E402
 from dsrnn._auto import resolve_auto  # noqa: E402
-from dsrnn._starts import free_runs, warm_states  # noqa: E402
 from dsrnn.datasets import SYSTEMS, delay_embed, load_lorenz63  # noqa: E402
-from dsrnn.lyapunov import plrnn_lyapunov_spectrum  # noqa: E402
 from dsrnn.metrics import power_spectrum_distance, state_space_divergence  # noqa: E402
 
 N_TRAIN = 100_000
@@ -98,17 +99,16 @@ def lambda_error(value: float, spectrum: np.ndarray) -> float:
     return abs(value) / abs(float(spectrum[1]))
 
 
-def evaluate(est: PLRNNRegressor, test: np.ndarray, dt: float) -> dict:
+def evaluate(est: PLRNNRegressor, test: np.ndarray) -> dict:
     """lambda_max, D_stsp and D_H of a free run started on the test stretch."""
-    params = est.model_.numpy_params()
-    z0 = warm_states(params, test[: est.warmup_ + 1])
-    run = free_runs(params, z0, N_TEST + 1000, test.shape[1])[1000:]
-    if not np.all(np.isfinite(run)):
-        return dict(lambda_max=np.nan, D_stsp=np.inf, D_H=1.0)
+    prefix = test[: est.warmup_ + 1]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        spec = plrnn_lyapunov_spectrum(params, z0, N_TEST, n_transient=1000, dt=dt,
-                                       reorthonormalize_every=5, n_exponents=2)
+        run = est.generate(N_TEST + 1000, prefix=prefix)[1000:]
+        if not np.all(np.isfinite(run)):
+            return dict(lambda_max=np.nan, D_stsp=np.inf, D_H=1.0)
+        spec = est.lyapunov_spectrum(N_TEST, prefix=prefix, n_transient=1000,
+                                     reorthonormalize_every=5)
     return dict(lambda_max=float(spec[0]), D_stsp=_d_stsp(test, run),
                 D_H=float(power_spectrum_distance(test, run)))
 
@@ -127,7 +127,7 @@ def run_case(case: str, seeds, n_train: int, log) -> list[dict]:
             warnings.simplefilter("always")
             est = PLRNNRegressor(dt=d["dt"], random_state=seed).fit(d["train"])
         fit_time = time.perf_counter() - start
-        res = evaluate(est, d["test"], d["dt"])
+        res = evaluate(est, d["test"])
         own = float(est.lyapunov_spectrum_[0])
         row = dict(case=case, seed=seed, fit_time=fit_time, **res, **floor,
                    lambda_true=float(d["spectrum"][0]),
@@ -145,6 +145,11 @@ def run_case(case: str, seeds, n_train: int, log) -> list[dict]:
                                     if not issubclass(w.category, RuntimeWarning)}))
         row["collapsed"] = bool(not np.isfinite(row["lambda_max"]) or
                                 (row["lambda_true"] > 0 and row["lambda_max"] <= 0))
+        if case == "bundled":  # issue 13: the fixed points of a freshly trained model
+            from bench_fixed_points import check_estimator
+
+            row["lorenz_fixed_points"], text = check_estimator(est)
+            log(f"{case:16s} seed {seed}: fixed points: {text}")
         rows.append(row)
         log(f"{case:16s} seed {seed}: fit {fit_time:5.1f} s  lambda_max {row['lambda_max']:.4g} "
             f"(true {row['lambda_true']:.4g}, error {100 * row['lambda_error']:.1f} %)  "

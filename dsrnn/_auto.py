@@ -18,7 +18,9 @@ The rule (documented in the user guide, measured on the systems benchmark):
   dominant period takes its place.
 * ``forcing_interval = 0.4 t_pred`` (at least 1, at most 100); ``seq_len = 3 forcing_interval``
   (at least 20, at most 300); ``warmup = max(2 t_c, forcing_interval)`` (at least 2, at most
-  200), bounded so that a window fits the training data.
+  200), bounded so that a window fits the training data; the forcing interval in these rules
+  is the one used (an explicit value counts).
+* ``validation_steps = max(250 t_c, 60 t_pred)`` (2,000 to 20,000).
 * Savitzky–Golay smoothing only where the data is oversampled (``t_c`` of at least 10
   samples), with a window of at most ``t_c / 2`` (and 15), and only as wide as the noise
   test of :func:`dsrnn.preprocessing.select_smoothing_window` allows; for maps and coarsely
@@ -246,15 +248,16 @@ def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup,
     t_c = correlation_time(series)
     t_pred = predictability_time(series, t_c)
     horizon = t_pred if np.isfinite(t_pred) else dominant_period(series)
-    shortest = min(len(s) for s in series)
-    usable = max(3, int(shortest * (1.0 - validation_fraction)))
+    # windows are drawn from the series long enough for them: the longest one bounds them
+    longest = max(len(s) for s in series)
+    usable = max(3, int(longest * (1.0 - validation_fraction)))
     tau = int(min(_MAX_FORCING, max(1, round(_FORCING_FRACTION * horizon))))
     fi = _resolve(forcing_interval, tau)
-    sl = _resolve(seq_len, min(_MAX_SEQ_LEN, max(_MIN_SEQ_LEN, _SEQ_PER_FORCING * tau)))
+    sl = _resolve(seq_len, min(_MAX_SEQ_LEN, max(_MIN_SEQ_LEN, _SEQ_PER_FORCING * fi)))
     # the warm-up settles the unobserved units: a few correlation times, and at least a
     # forcing interval (on Rössler, 18 warm-up steps with tau_f = 65 left lambda_max 25 %
     # low, 65 steps 12 %)
-    wu = _resolve(warmup, min(_MAX_WARMUP, max(2, int(round(2 * t_c)), tau)))
+    wu = _resolve(warmup, min(_MAX_WARMUP, max(2, int(round(2 * t_c)), fi)))
     # auto values shrink (warm-up first, then the window) until a window fits the data
     if isinstance(warmup, str):
         wu = int(min(wu, max(0, usable - sl - 1)))
@@ -269,8 +272,9 @@ def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup,
                 else 0
     else:
         window = int(smoothing) | 1 if smoothing >= 5 else 0
-    # validation and Lyapunov runs cover many correlation times
-    vs = _resolve(validation_steps, int(min(20_000, max(2_000, 250 * t_c))))
+    # validation runs cover many predictability times (or periods): the Rössler attractor,
+    # one turn every 59 steps, needs thousands of steps to be visited in full
+    vs = _resolve(validation_steps, int(min(20_000, max(2_000, 250 * t_c, 60 * horizon))))
     n_transient = int(min(5_000, max(200, 20 * t_c)))
     return AutoParameters(correlation_time=t_c, predictability_time=t_pred,
                           forcing_interval=fi, seq_len=sl, warmup=wu,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import os
+import copy
 import time
 import warnings
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import torch
-from joblib import Parallel, delayed
+from joblib import Parallel, cpu_count, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -18,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._auto import resolve_auto
 from ._initialization import ridge_initialization
 from ._model import ShallowPLRNN, init_plrnn_parameters
-from ._scoring import MeasureSetup, data_floors, free_run_measures, state_space_kl
+from ._scoring import MeasureSetup, compare_state_space, data_floors, free_run_measures
 from ._starts import analyze_attractors, free_runs, warm_states
 from ._threads import in_parallel_worker, limit_threads_in_fit
 from ._training import TrainConfig, train_candidate
@@ -110,15 +112,28 @@ def _split_at_seams(series: list) -> list:
     return out
 
 
-def _n_jobs(n_jobs, n_init: int) -> int:
+def _n_jobs(n_jobs, n_init: int, p: dict) -> int:
     """Processes for ``n_init`` trainings (see the ``n_jobs`` parameter)."""
     if n_jobs is None:
-        if in_parallel_worker():
+        # one process where parallel trainings would not pay or would not behave: inside a
+        # parallel worker, on a GPU (one CUDA context per process), with progress output
+        # (a worker's prints are lost), or with an explicit thread count
+        if (in_parallel_worker() or p["device"].type != "cpu" or p["verbose"]
+                or p["n_threads"] is not None):
             return 1
-        return max(1, min(n_init, os.cpu_count() or 1))
-    if n_jobs < 0:
-        return max(1, min(n_init, (os.cpu_count() or 1) + 1 + n_jobs))
-    return max(1, min(n_init, n_jobs))
+        return max(1, min(n_init, cpu_count()))
+    return max(1, min(n_init, effective_n_jobs(n_jobs)))
+
+
+def _epoch_callback(user_callback, view, k):
+    """The user's callback for training ``k``: ``view`` shows the epoch's model."""
+
+    def callback(record, model):
+        record["init"] = k
+        view.model_ = model
+        return user_callback(view, record)
+
+    return callback
 
 
 class PLRNNRegressor(BaseEstimator):
@@ -488,6 +503,7 @@ class PLRNNRegressor(BaseEstimator):
             "validation_steps": _check_auto_int(self.validation_steps, "validation_steps", 1),
             "n_init": check_int(self.n_init, "n_init", 1),
             "n_jobs": check_int(self.n_jobs, "n_jobs", None, allow_none=True),
+            "n_threads": check_int(self.n_threads, "n_threads", 1, allow_none=True),
             "n_iter_no_change": check_int(self.n_iter_no_change, "n_iter_no_change", 1,
                                           allow_none=True),
             "lyapunov_steps": check_int(self.lyapunov_steps, "lyapunov_steps", 0),
@@ -577,7 +593,8 @@ class PLRNNRegressor(BaseEstimator):
         min_length = auto.seq_len + auto.warmup + 1
         if len(pieces) > len(series):  # pieces too short for a window hold no training data
             pieces = [s for s in pieces if len(s) >= min_length] or pieces
-        series = check_series(pieces, min_length=min_length)
+        unsmoothed = check_series(pieces, min_length=min_length)
+        series = unsmoothed
         if auto.smoothing_window:
             series = [smooth(s, auto.smoothing_window) for s in series]
         train, val = self._split_validation(series, p["validation_fraction"], auto, min_length)
@@ -593,19 +610,29 @@ class PLRNNRegressor(BaseEstimator):
             n_iter_no_change=p["n_iter_no_change"], backend=p["backend"],
             forcing_alpha=p["forcing_alpha"],
         )
-        # one observed variable: compare state spaces in delay coordinates (lag t_c / 2)
-        embed_lag = max(1, int(round(auto.correlation_time / 2))) if N == 1 else 0
+        reference = val if val is not None else train
+        val_setup = MeasureSetup(n_starts=4, warmup=auto.warmup,
+                                 n_steps=max(1, auto.validation_steps // 4),
+                                 n_transient=auto.n_transient)
+        report_setup = MeasureSetup(n_starts=8, warmup=auto.warmup,
+                                    n_steps=max(1, auto.validation_steps // 2),
+                                    n_transient=auto.n_transient)
+        # one observed variable: state spaces are compared in 3-d delay coordinates (lag
+        # t_c / 2), for every array alike, so the lag must fit the shortest of them
+        embed_lag = 0
+        if N == 1:
+            shortest = min([len(s) for s in reference + train] + [val_setup.n_steps])
+            lag = max(1, int(round(auto.correlation_time / 2)))
+            embed_lag = lag if shortest > 2 * lag + 10 else 0
+        val_setup = replace(val_setup, embed_lag=embed_lag)
+        report_setup = replace(report_setup, embed_lag=embed_lag)
         validation = None
         if val is not None:
-            setup = MeasureSetup(n_starts=4, warmup=auto.warmup,
-                                 n_steps=max(1, auto.validation_steps // 4),
-                                 n_transient=auto.n_transient, embed_lag=embed_lag)
-            validation = (val, setup, data_floors(val, train, setup))
+            validation = (val, val_setup, data_floors(val, train, val_setup))
         train32 = [s.astype(np.float32) for s in train]
         raw_train = None
-        if self.init == "ridge":  # smooths the raw data more heavily itself
-            raw = [(s - mean) / scale for s in check_series(X, min_length=min_length)]
-            raw_train = self._split_validation(raw, p["validation_fraction"], auto,
+        if self.init == "ridge":  # smooths the unsmoothed pieces more heavily itself
+            raw_train = self._split_validation(unsmoothed, p["validation_fraction"], auto,
                                                min_length, warn=False)[0]
 
         def initial_params(seed):
@@ -616,13 +643,18 @@ class PLRNNRegressor(BaseEstimator):
 
         jobs = [(initial_params(seed), int(seed) + 1) for seed in seeds]
         kwargs = dict(validation=validation, verbose=p["verbose"], device=p["device"])
-        n_jobs = 1 if self.callback is not None else _n_jobs(p["n_jobs"], len(jobs))
+        n_jobs = 1 if self.callback is not None else _n_jobs(p["n_jobs"], len(jobs), p)
         if n_jobs == 1:
+            view = None
+            if self.callback is not None:  # what the callback sees: a fitted-looking copy
+                view = copy.copy(self)
+                view.__dict__.update(n_features_in_=N, mean_=mean, scale_=scale,
+                                     warmup_=auto.warmup, seq_len_=auto.seq_len,
+                                     forcing_interval_=auto.forcing_interval,
+                                     initial_window_=series[0][: auto.warmup + 1] * scale + mean)
             results = []
             for k, (init, seed) in enumerate(jobs):
-                callback = None
-                if self.callback is not None:
-                    callback = self._epoch_callback(k)
+                callback = None if view is None else _epoch_callback(self.callback, view, k)
                 results.append(train_candidate(init, shape, train32, config, seed,
                                                callback=callback, **kwargs))
         else:
@@ -633,11 +665,20 @@ class PLRNNRegressor(BaseEstimator):
         for k, result in enumerate(results):
             for category, message in result["warnings"]:
                 prefix = f"Training {k + 1} of {len(results)}: " if len(results) > 1 else ""
-                warnings.warn(prefix + message, category, stacklevel=3)
-        best = min(range(len(results)),
-                   key=lambda k: (results[k]["collapsed"], results[k]["selection"]))
-        model = ShallowPLRNN(*shape[:3], clipped=shape[3])
-        model.load_state_dict(results[best]["state"])
+                warnings.warn(prefix + message, category, stacklevel=4)
+
+        # every training's kept model is compared with the reference by eight longer runs
+        # (held-out data, or the training data without validation); the best is kept
+        floors = data_floors(reference, train, report_setup)
+        candidates = []
+        for result in results:
+            model = ShallowPLRNN(*shape[:3], clipped=shape[3])
+            model.load_state_dict(result["state"])
+            measures = free_run_measures(model.numpy_params(), reference, report_setup, floors)
+            candidates.append((model, measures))
+        best = min(range(len(results)), key=lambda k: (candidates[k][1]["collapsed"],
+                                                       candidates[k][1]["selection"]))
+        model, measures = candidates[best]
         params = model.numpy_params()
 
         # what the kept model does, from starts along the data
@@ -645,13 +686,8 @@ class PLRNNRegressor(BaseEstimator):
         if p["lyapunov_steps"] > 0:
             spectrum, attractors = analyze_attractors(
                 params, series, warmup=auto.warmup, n_transient=auto.n_transient,
-                n_steps=p["lyapunov_steps"], dt=p["dt"], divergence=state_space_kl)
-        reference = val if val is not None else train
-        report_setup = MeasureSetup(n_starts=8, warmup=auto.warmup,
-                                    n_steps=max(1, auto.validation_steps // 4),
-                                    n_transient=auto.n_transient, embed_lag=embed_lag)
-        floors = data_floors(reference, train, report_setup)
-        measures = free_run_measures(params, reference, report_setup, floors)
+                n_steps=p["lyapunov_steps"], dt=p["dt"],
+                divergence=partial(compare_state_space, lag=embed_lag))
         report = {
             "reference": "held-out" if val is not None else "training",
             "D_stsp": float(measures["D_stsp"]), "D_H": float(measures["D_H"]),
@@ -659,7 +695,9 @@ class PLRNNRegressor(BaseEstimator):
             "stsp_ratio": float(measures["stsp_ratio"]), "dh_ratio": float(measures["dh_ratio"]),
             "n_collapsed": int(measures["n_collapsed"]), "n_starts": report_setup.n_starts,
         }
-        report["ok"] = bool(not measures["collapsed"] and measures["n_collapsed"] == 0
+        # runs that end on a cycle are fine where the data is periodic: only the distance to
+        # the data, and blow-ups, decide
+        report["ok"] = bool(not measures["collapsed"] and measures["n_diverged"] == 0
                             and report["stsp_ratio"] <= _POOR_RATIO
                             and report["dh_ratio"] <= _POOR_RATIO)
 
@@ -678,23 +716,13 @@ class PLRNNRegressor(BaseEstimator):
         self.initial_window_ = series[0][: auto.warmup + 1] * scale + mean
         self.history_ = results[best]["history"]
         self.best_epoch_ = results[best]["best_epoch"]
-        self.init_selection_ = np.array([r["selection"] for r in results])
+        self.init_selection_ = np.array([c[1]["selection"] for c in candidates])
         self.lyapunov_spectrum_ = spectrum
         self.attractors_ = attractors
         self.fit_report_ = report
         self.fit_time_ = time.perf_counter() - start
         self._warn_about_fit(report, attractors)
         return self
-
-    def _epoch_callback(self, k):
-        """The user's callback for training ``k`` (model_ shows the epoch's parameters)."""
-
-        def callback(record, model):
-            record["init"] = k
-            self.model_ = model
-            return self.callback(self, record)
-
-        return callback
 
     def _warn_about_fit(self, report: dict, attractors: list) -> None:
         """The warnings that say a fit fell short (figures from ``fit_report_``)."""
@@ -711,7 +739,7 @@ class PLRNNRegressor(BaseEstimator):
                 f"given for the first (the closest to the data); generate() and "
                 f"lyapunov_spectrum() from other starts may land on another. See attractors_.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         if report["ok"]:
             return
@@ -733,12 +761,15 @@ class PLRNNRegressor(BaseEstimator):
             f"seq_len_={self.seq_len_}, warmup_={self.warmup_}); see fit_report_ and "
             f"history_.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
     @staticmethod
     def _split_validation(series, fraction, auto, min_length, warn=True):
-        """Hold out the tail of each series for model selection (or None, with a warning)."""
+        """Hold out the tail of each series long enough for it (or None, with a warning).
+
+        A series too short to lose a tail stays whole in the training data.
+        """
         if fraction == 0:
             return series, None
         train, val = [], []
@@ -746,21 +777,26 @@ class PLRNNRegressor(BaseEstimator):
         for s in series:
             n_val = int(round(fraction * len(s)))
             if n_val < need or len(s) - n_val < min_length:
-                if warn:
-                    warnings.warn(
-                        f"No validation: holding out validation_fraction={fraction:g} of a "
-                        f"series of {len(s)} rows leaves {n_val} rows for validation (at "
-                        f"least warmup + 51 = {need} are needed) and {len(s) - n_val} for "
-                        f"training (at least seq_len + warmup + 1 = {min_length}). The last "
-                        f"epoch is kept, unchecked. Give longer series, or set "
-                        f"validation_fraction=0 to silence this.",
-                        UserWarning,
-                        stacklevel=4,
-                    )
-                return series, None
+                train.append(s)
+                continue
             train.append(s[:-n_val])
             val.append(s[-n_val:])
-        return train, val
+        if val:
+            return train, val
+        if warn:
+            s = max(series, key=len)
+            n_val = int(round(fraction * len(s)))
+            warnings.warn(
+                f"No validation: holding out validation_fraction={fraction:g} of the longest "
+                f"series ({len(s)} rows) leaves {n_val} rows for validation (at least "
+                f"warmup_ + 51 = {need} are needed) and {len(s) - n_val} for training (at "
+                f"least seq_len_ + warmup_ + 1 = {min_length}). Epochs are not compared and "
+                f"the last is kept; the fit report compares with the training data. Give "
+                f"longer series, or set validation_fraction=0 to silence this.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return series, None
 
     # ------------------------------------------------------------ generation
     def _to_model(self, Y: np.ndarray) -> np.ndarray:

@@ -30,7 +30,8 @@ import numpy as np
 from ._starts import free_runs, start_prefixes, summarize_runs, warm_states
 from .metrics import _joint_counts, _log_mixture_density, _subsample, power_spectrum_distance
 
-__all__ = ["MeasureSetup", "free_run_measures", "data_floors", "selection_value", "state_space_kl"]
+__all__ = ["MeasureSetup", "free_run_measures", "data_floors", "selection_value", "state_space_kl",
+           "compare_state_space"]
 
 #: Floors are bounded below by these values, so that a reference the data matches almost
 #: perfectly (periodic data, where any two stretches coincide) does not make the ratios
@@ -71,6 +72,16 @@ def _pooled(runs: np.ndarray, lag: int) -> np.ndarray:
     """All rows of a batch of runs (B, T, N), in delay coordinates for N = 1."""
     emb = _embedded(runs, lag)
     return emb.reshape(-1, emb.shape[-1])
+
+
+def compare_state_space(reference: list[np.ndarray], runs: np.ndarray, lag: int = 0) -> float:
+    """:func:`state_space_kl` of runs (B, T, N) against reference series, pooled.
+
+    With ``lag > 0`` and one observed variable, both sides are taken in 3-d delay
+    coordinates (each series and each run embedded on its own).
+    """
+    ref = np.concatenate([_embedded(r, lag) for r in reference])
+    return state_space_kl(ref, _pooled(runs, lag))
 
 
 #: Histogram resolution: about 10 reference points per cell, between 5 and 30 bins per
@@ -160,9 +171,8 @@ def data_floors(reference: list[np.ndarray], data: list[np.ndarray], setup: Meas
     longest = max(len(s) for s in data)
     length = min(length, longest)
     stretches = start_prefixes(data, setup.n_starts, length)[:, -setup.n_steps:]
-    ref_all = np.concatenate([_embedded(r, setup.embed_lag) for r in reference])
     ref_long = max(reference, key=len)
-    stsp = state_space_kl(ref_all, _pooled(stretches, setup.embed_lag))
+    stsp = compare_state_space(reference, stretches, setup.embed_lag)
     dh = _dh(ref_long, stretches)
     return max(stsp, _MIN_FLOOR_STSP), max(dh, _MIN_FLOOR_DH)
 
@@ -211,8 +221,7 @@ def free_run_measures(params: dict, reference: list[np.ndarray], setup: MeasureS
     if n_diverged:
         d_stsp = d_h = np.inf
     else:
-        ref_view = np.concatenate([_embedded(r, setup.embed_lag) for r in reference])
-        d_stsp = state_space_kl(ref_view, _pooled(runs, setup.embed_lag))
+        d_stsp = compare_state_space(reference, runs, setup.embed_lag)
         d_h = _dh(max(reference, key=len), runs)
     out = {"D_stsp": d_stsp, "D_H": d_h, "n_collapsed": n_collapsed, "n_diverged": n_diverged}
     if floors is not None:

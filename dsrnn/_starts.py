@@ -260,9 +260,9 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
     Every start is warmed up on ``warmup`` rows of the data, runs ``n_transient`` steps,
     and then ``n_steps // n_starts`` more, along which its Lyapunov spectrum is computed
     (QR method) and its statistics are taken. Runs are grouped by :func:`group_attractors`;
-    the group whose pooled runs are closest to the data (smallest
-    ``divergence(data, runs)``) is the attractor the data lives on, and its runs' spectra
-    are averaged.
+    the group whose runs are closest to the data (smallest ``divergence(series, runs)``,
+    with ``runs`` of shape (B, T, N)) is the attractor the data lives on, and its runs'
+    spectra are averaged.
 
     Returns
     -------
@@ -302,7 +302,7 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
         if first.kind == "diverged":
             d_stsp = np.inf
         else:
-            d_stsp = float(divergence(data, runs[g].reshape(-1, N)))
+            d_stsp = float(divergence(series, runs[g]))
         lyap = [summaries[k].lyapunov_max for k in g]
         records.append({
             "kind": first.kind,

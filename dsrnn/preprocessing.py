@@ -15,6 +15,8 @@ from math import comb
 import numpy as np
 from scipy.signal import savgol_coeffs, savgol_filter
 
+from ._validation import check_count, check_real, check_trajectory
+
 __all__ = ["estimate_noise_std", "select_smoothing_window", "smooth", "find_seams"]
 
 _ORDERS = (4, 6, 8)
@@ -153,12 +155,16 @@ def find_seams(x: np.ndarray, factor: float = 3.0, min_length: int = 1000) -> np
     >>> find_seams(x)
     array([], dtype=int64)
     """
+    x = check_trajectory(x, "x")
+    factor = check_real(factor, "factor", minimum=1.0)
+    min_length = check_count(min_length, "min_length", 2)
+    none = np.array([], dtype=np.int64)
     if len(x) < min_length:
-        return np.array([], dtype=np.int64)
+        return none
     scale = x.std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
     steps = (np.abs(np.diff(x, axis=0)) / scale).max(axis=1)
     typical = np.quantile(steps, 0.999)
-    if typical <= 0:
-        return np.flatnonzero(steps > 0).astype(np.int64)
+    if typical <= 0:  # piecewise-constant (e.g. quantized) data: no ordinary step to compare
+        return none
     return np.flatnonzero(steps > factor * typical).astype(np.int64)
