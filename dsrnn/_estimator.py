@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import time
 import warnings
@@ -42,15 +41,6 @@ _BACKENDS = ("auto", "numpy", "torch")
 #: more than this many times the data's own difference) make a fit "not ok", with a warning.
 _POOR_RATIO = 3.0
 _INITS = ("ridge", "random")
-
-
-@contextlib.contextmanager
-def _kernel_divergence_warnings_off():
-    """Silence the numpy kernel's own divergence warning (the caller issues one instead)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="shPLRNN orbit diverged",
-                                category=RuntimeWarning)
-        yield
 
 
 def _nan_after_divergence(Y: np.ndarray, method: str, first_step: int) -> np.ndarray:
@@ -205,8 +195,10 @@ class PLRNNRegressor(BaseEstimator):
         zero start. "auto": ``max(2 t_c, forcing_interval)``, between 2 and
         200.
     n_epochs : int, default=200
-        Number of epochs; the model is evaluated after each. The defaults take
-        about 45 s on two CPU cores for 100,000 three-dimensional samples.
+        Number of epochs of each of the ``n_init`` trainings; the model is
+        evaluated after each. The defaults take about 45 s on two CPU cores for
+        the bundled 100,000 three-dimensional samples (the two trainings run in
+        parallel).
     batches_per_epoch : int, default=50
         Gradient steps per epoch.
     batch_size : int, default=32
@@ -238,7 +230,7 @@ class PLRNNRegressor(BaseEstimator):
         Fraction of every series held out at its end for model selection. Set to
         0 to keep the last epoch instead. Selection is also skipped, with a
         warning, when a held-out part would be too short for a warm-up and a
-        free run (``warmup_ + 50`` rows).
+        free run (``warmup_ + 51`` rows).
     validation_steps : int or "auto", default="auto"
         Number of free-running steps scored after every epoch, pooled over four
         runs started along the held-out data (each after a warm-up and a
@@ -248,9 +240,11 @@ class PLRNNRegressor(BaseEstimator):
         Stop when the validation measure (without validation: the training
         loss) has not improved for this many epochs.
     lyapunov_steps : int, default=50000
-        Length of the free run over which ``lyapunov_spectrum_`` is computed at
-        the end of ``fit`` (0 skips it); about 0.8 s at M=20, L=100. The
-        estimate is a time average. For two models trained on the bundled
+        Total length of the free runs over which ``lyapunov_spectrum_`` is
+        computed at the end of ``fit``: eight runs from starts along the data,
+        ``lyapunov_steps / 8`` steps each after a transient (0 skips it, and
+        ``attractors_`` is then empty); about 1 s at M=20, L=100. The estimate
+        is a time average. For two models trained on the bundled
         Lorenz-63 data (dt = 0.01), its spread over initial conditions was
         2.7–4.3 % of λ_max over 20,000 steps and 1.0–1.3 % over 100,000; it
         shrinks as ``1/√n``.
@@ -872,8 +866,7 @@ class PLRNNRegressor(BaseEstimator):
         n_steps = check_int(n_steps, "n_steps", 1)
         params = self.model_.numpy_params()
         prefix = self._start_prefix(x0, prefix, batch=True)
-        with _kernel_divergence_warnings_off():
-            Y = self._run(params, prefix, n_steps)
+        Y = self._run(params, prefix, n_steps)  # the kernel's own warning is silenced there
         return _nan_after_divergence(Y, "generate", first_step=1)
 
     def predict(self, X):
@@ -922,7 +915,7 @@ class PLRNNRegressor(BaseEstimator):
         """Negative state-space divergence between X and a free run seeded by X.
 
         The same measure as ``make_state_space_scorer(max_dims=min(3, N))``:
-        ``-D_stsp(X, predict(X)[warmup + 1 + 100:])``
+        ``-D_stsp(X, predict(X)[warmup_ + 1 + 100:])``
         (:func:`dsrnn.metrics.state_space_divergence`, a histogram over at most
         the first three features). The forced warm-up rows and a transient of
         100 free-running steps (a tenth of X when X is shorter than 1,000 steps)

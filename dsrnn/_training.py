@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 from ._optim import NumpyAdam, clip_grad_norm
 from ._stf import NumpySTF, sample_windows, stf_loss_torch
 
-__all__ = ["TrainConfig", "train_stf"]
+__all__ = ["TrainConfig", "train_stf", "train_candidate"]
 
 
 @dataclass

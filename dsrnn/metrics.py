@@ -651,7 +651,7 @@ def prediction_error(
     For each of ``n_starts`` start indices :math:`s` (drawn without
     replacement; all of them if fewer exist), the segment
     :math:`S = X[s : s + W + \text{n\_steps} + 1]` (:math:`W` =
-    ``estimator.warmup``, 0 if absent) is passed to ``estimator.predict``,
+    ``estimator.warmup_`` (else ``estimator.warmup``), 0 if absent) is passed to ``estimator.predict``,
     which seeds the model from :math:`S_0`, teacher-forces it through the
     warm-up and then runs freely. Row :math:`W + h` of the prediction is the
     :math:`h`-step-ahead forecast, :math:`h = 1, \dots, \text{n\_steps}`:
@@ -1047,7 +1047,7 @@ def make_state_space_scorer(*, n_transient: int = 100, **kwargs):
 
     ``estimator.predict(X)`` starts from ``X``'s first row (on the attractor),
     teacher-forces the model through its warm-up of :math:`W` =
-    ``estimator.warmup`` rows and then runs freely for the rest of ``X``'s
+    ``estimator.warmup_`` rows and then runs freely for the rest of ``X``'s
     length. Its first :math:`W + 1 + n_{tr}` rows are dropped: the warm-up
     rows are one-step predictions of the data (they would flatter the model)
     and the next ``n_transient`` rows are the model's transient from a data

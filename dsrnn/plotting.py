@@ -36,6 +36,7 @@ __all__ = [
     "plot_jacobian_norms",
     "plot_lyapunov_convergence",
     "plot_spectrum",
+    "plot_cycles",
 ]
 
 #: Colours of the true and the generated trajectory (matplotlib's first two).
@@ -582,8 +583,6 @@ def plot_spectrum(
 # ---------------------------------------------------------------------------
 # fixed points and cycles
 # ---------------------------------------------------------------------------
-__all__.append("plot_cycles")
-
 #: Marker, colour and fill of each stability kind in :func:`plot_cycles`.
 CYCLE_STYLES = {
     "stable": dict(marker="o", color="C2", mfc="C2"),

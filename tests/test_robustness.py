@@ -476,3 +476,23 @@ def test_random_state_none_fits(X):
     a = PLRNNRegressor(random_state=None, **FAST).fit(X)
     b = PLRNNRegressor(random_state=None, **FAST).fit(X)
     assert _all_finite(a) and not _same_params(a, b)
+
+
+def test_n_iter_no_change_without_validation_counts_epochs_without_a_lower_loss(X, monkeypatch):
+    """The loss falls for five epochs, then stays: training stops 3 epochs later, at 8.
+
+    (The counter used to be reset only by a validation improvement, so without
+    validation training stopped after exactly n_iter_no_change epochs.)"""
+    bpe = FAST["batches_per_epoch"]
+
+    def on_call(k, params, loss, grads):
+        epoch = (k - 1) // bpe + 1
+        return (1.0 / epoch if epoch <= 5 else 1.0), grads
+
+    _patch_numpy_loss(monkeypatch, on_call)
+    est = PLRNNRegressor(random_state=0, backend="numpy", validation_fraction=0.0,
+                         n_iter_no_change=3, **{**FAST, "n_epochs": 20})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X)
+    assert [h["epoch"] for h in est.history_] == list(range(1, 9))
