@@ -201,7 +201,11 @@ def summarize_runs(runs: np.ndarray, scale: np.ndarray, centre: np.ndarray) -> l
             std = y.std(axis=0) / scale
         cells = frozenset()
         if kind == "irregular":
-            codes = np.floor((y - centre) / scale * _CELLS_PER_STD).astype(np.int64)
+            # the first three columns: in more dimensions every finite run visits cells of
+            # its own (Lorenz-96 with 10 variables: eight runs, eight "attractors")
+            k = min(3, y.shape[-1])
+            codes = np.floor((y[:, :k] - centre[:k]) / scale[:k] * _CELLS_PER_STD)
+            codes = codes.astype(np.int64)
             cells = frozenset(map(tuple, np.unique(codes, axis=0)))
         out.append(RunSummary(kind=kind, period=period, mean=mean, std=std, cells=cells))
     return out
@@ -232,7 +236,8 @@ def group_attractors(summaries: list[RunSummary], tol: float = 0.25) -> list[lis
     stds (they are exact, so any small ``tol`` separates, e.g., the two mirror-image
     cycles of a symmetric system); irregular runs, whose statistics over a finite run
     fluctuate, are on the same set when at least half of the cells of a coarse grid
-    (half a data std wide) visited by the shorter-ranging run are visited by the other.
+    (half a data std wide, over the first three columns) visited by the shorter-ranging run
+    are visited by the other.
 
     Returns
     -------

@@ -161,3 +161,15 @@ def test_single_variable_is_compared_in_delay_coordinates():
     ref = _embedded(x[:3000], 10)
     assert state_space_kl(ref, _embedded(shuffled[3000:], 10)) > \
         3 * state_space_kl(ref, _embedded(x[3000:], 10))
+
+
+def test_runs_on_one_attractor_in_ten_dimensions_are_one_group():
+    """Finite runs of a 10-variable system visit cells of their own in 10-d; the grouping
+    looks at the first three columns, where runs on one attractor overlap."""
+    rng = np.random.default_rng(0)
+    t = np.arange(6000) * 0.05
+    runs = np.stack([np.column_stack([np.sin(t * (1 + 0.1 * j) + rng.uniform(0, 6))
+                                      for j in range(10)]) for _ in range(6)])
+    runs += 0.3 * rng.standard_normal(runs.shape)
+    s = summarize_runs(runs, np.ones(10), np.zeros(10))
+    assert len(group_attractors(s)) == 1
