@@ -52,7 +52,8 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from ._plrnn_numpy import _check_params, plrnn_step, plrnn_trajectory
+from ._plrnn_numpy import _check_params, plrnn_trajectory
+from ._starts import warm_states
 from ._validation import check_count
 
 __all__ = [
@@ -812,15 +813,10 @@ def _estimator_orbits(estimator, params: dict, random_state) -> list:
         to_model = getattr(estimator, "_to_model", None)
         if callable(to_model):  # the window is in the data's units
             window = np.asarray(to_model(window), dtype=np.float64)
-        N = window.shape[-1]
         with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
             # warm-up as in training: force the read-out units with the window's rows
-            z = np.zeros(model.M)
-            z[:N] = window[0]
-            for row in window[1:]:
-                z = plrnn_step(z, **params)
-                z[:N] = row
+            z = warm_states(params, window)
             if np.all(np.isfinite(z)):
                 Z = plrnn_trajectory(z, _SEED_TRANSIENT + 2 * _SEED_STEPS, **params)
                 runs += _check_orbit(Z[None, _SEED_TRANSIENT:], model.M)
