@@ -28,7 +28,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._starts import free_runs, start_prefixes, summarize_runs, warm_states
-from .metrics import _joint_counts, _log_mixture_density, _subsample, power_spectrum_distance
+from .metrics import (
+    _histogram_cells,
+    _joint_counts,
+    _log_mixture_density,
+    _subsample,
+    power_spectrum_distance,
+)
 
 __all__ = ["MeasureSetup", "free_run_measures", "data_floors", "selection_value", "state_space_kl",
            "compare_state_space"]
@@ -112,16 +118,7 @@ def _reverse_histogram_kl(reference: np.ndarray, generated: np.ndarray) -> float
     """
     n_dims = reference.shape[1]
     n_bins = n_bins_for(reference.shape[0], n_dims)
-    std = reference.std(axis=0)
-    lo = reference.min(axis=0) - _MARGIN * std
-    hi = reference.max(axis=0) + _MARGIN * std
-    flat = hi <= lo
-    lo, hi = np.where(flat, lo - 0.5, lo), np.where(flat, hi + 0.5, hi)
-    scale = n_bins / (hi - lo)
-    codes_ref = np.clip(np.floor((reference - lo) * scale), 0, n_bins - 1).astype(np.int64)
-    u = (generated - lo) * scale
-    inside = np.all((u >= 0) & (u <= n_bins), axis=1)
-    codes_gen = np.clip(np.floor(u[inside]), 0, n_bins - 1).astype(np.int64)
+    codes_ref, codes_gen, inside = _histogram_cells(reference, generated, n_bins, _MARGIN)
     c_ref, c_gen = _joint_counts(codes_ref, codes_gen, n_bins)
     n_cells = float(n_bins) ** n_dims + 1.0  # + the outside cell
     z_ref = reference.shape[0] + _ALPHA * n_cells

@@ -213,8 +213,14 @@ def _joint_counts(codes_true: np.ndarray, codes_gen: np.ndarray, n_bins: int):
     return c, d
 
 
-def _histogram_kl(X_true, X_gen, n_bins, margin, smoothing) -> float:
-    n_dims = X_true.shape[1]
+def _histogram_cells(X_true, X_gen, n_bins, margin):
+    """Cell coordinates of both trajectories on the reference's grid.
+
+    Each dimension is cut into ``n_bins`` bins over the range of ``X_true``
+    ± ``margin`` of its std (a constant dimension gets a unit-wide range).
+    Returns ``(codes_true, codes_gen, inside)``: ``codes_gen`` only for the
+    generated points inside the range, ``inside`` the mask of those.
+    """
     std = X_true.std(axis=0)
     lo = X_true.min(axis=0) - margin * std
     hi = X_true.max(axis=0) + margin * std
@@ -222,14 +228,18 @@ def _histogram_kl(X_true, X_gen, n_bins, margin, smoothing) -> float:
     lo = np.where(flat_dims, lo - 0.5, lo)
     hi = np.where(flat_dims, hi + 0.5, hi)
     scale = n_bins / (hi - lo)
-
     # Reference points lie in [lo, hi] by construction; the top edge is
     # closed (a point on it goes to the last bin), as in np.histogram.
     codes_true = np.clip(np.floor((X_true - lo) * scale), 0, n_bins - 1).astype(np.int64)
     u = (X_gen - lo) * scale
     inside = np.all((u >= 0) & (u <= n_bins), axis=1)
     codes_gen = np.clip(np.floor(u[inside]), 0, n_bins - 1).astype(np.int64)
+    return codes_true, codes_gen, inside
 
+
+def _histogram_kl(X_true, X_gen, n_bins, margin, smoothing) -> float:
+    n_dims = X_true.shape[1]
+    codes_true, codes_gen, _ = _histogram_cells(X_true, X_gen, n_bins, margin)
     c, d = _joint_counts(codes_true, codes_gen, n_bins)
     n_cells = float(n_bins) ** n_dims
     # Normalizers: all reference points and *all* generated points, inside the
