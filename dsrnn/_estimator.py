@@ -106,9 +106,9 @@ def _n_jobs(n_jobs, n_init: int, p: dict) -> int:
     """Processes for ``n_init`` trainings (see the ``n_jobs`` parameter)."""
     if n_jobs is None:
         # one process where parallel trainings would not pay or would not behave: inside a
-        # parallel worker, on a GPU (one CUDA context per process), with progress output
-        # (a worker's prints are lost), or with an explicit thread count
-        if (in_parallel_worker() or p["device"].type != "cpu" or p["verbose"]
+        # parallel worker, on a GPU (one CUDA context per process), or with an explicit
+        # thread count
+        if (in_parallel_worker() or p["device"].type != "cpu"
                 or p["n_threads"] is not None):
             return 1
         return max(1, min(n_init, cpu_count()))
@@ -306,8 +306,11 @@ class PLRNNRegressor(BaseEstimator):
     n_jobs : int or None, default=None
         Processes the ``n_init`` trainings run in (joblib). None: as many as
         ``n_init`` and the cores allow, but 1 inside a parallel worker (e.g.
-        ``GridSearchCV(n_jobs > 1)``), which already uses the cores; -1: all
-        cores. The result does not depend on it.
+        ``GridSearchCV(n_jobs > 1)``), which already uses the cores, on a GPU,
+        or with ``n_threads`` set; -1: all cores. The result does not depend on
+        it. With ``verbose`` the progress lines of parallel trainings come from
+        the worker processes, interleaved (in a notebook they go to the
+        server's console).
 
     Attributes
     ----------
