@@ -118,11 +118,9 @@ def correlation_time(series: list[np.ndarray], max_lag: int | None = None) -> fl
 
 def _state_vectors(x: np.ndarray, t_c: float) -> np.ndarray:
     """The rows of ``x``, or a 3-d delay embedding (lag ``t_c / 2``) of a single variable."""
-    if x.shape[1] > 1:
-        return x
-    lag = max(1, int(round(t_c / 2)))
-    v = x[:, 0]
-    return np.column_stack([v[2 * lag:], v[lag:-lag], v[:-2 * lag]])
+    from ._scoring import embedded  # the embedding the fit's comparisons use
+
+    return embedded(x, max(1, int(round(t_c / 2))))
 
 
 def predictability_time(series: list[np.ndarray], t_c: float, *, n_pairs: int = 2000,

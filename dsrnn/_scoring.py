@@ -37,7 +37,7 @@ from .metrics import (
 )
 
 __all__ = ["MeasureSetup", "free_run_measures", "data_floors", "selection_value", "state_space_kl",
-           "compare_state_space"]
+           "compare_state_space", "embedded"]
 
 #: Floors are bounded below by these values, so that a reference the data matches almost
 #: perfectly (periodic data, where any two stretches coincide) does not make the ratios
@@ -66,7 +66,7 @@ class MeasureSetup:
     embed_lag: int = 0
 
 
-def _embedded(x: np.ndarray, lag: int) -> np.ndarray:
+def embedded(x: np.ndarray, lag: int) -> np.ndarray:
     """3-d delay coordinates of a (T, 1) series (or a (B, T, 1) batch), as is when lag = 0."""
     if lag <= 0 or x.shape[-1] != 1 or x.shape[-2] <= 2 * lag:
         return x
@@ -76,7 +76,7 @@ def _embedded(x: np.ndarray, lag: int) -> np.ndarray:
 
 def _pooled(runs: np.ndarray, lag: int) -> np.ndarray:
     """All rows of a batch of runs (B, T, N), in delay coordinates for N = 1."""
-    emb = _embedded(runs, lag)
+    emb = embedded(runs, lag)
     return emb.reshape(-1, emb.shape[-1])
 
 
@@ -86,7 +86,7 @@ def compare_state_space(reference: list[np.ndarray], runs: np.ndarray, lag: int 
     With ``lag > 0`` and one observed variable, both sides are taken in 3-d delay
     coordinates (each series and each run embedded on its own).
     """
-    ref = np.concatenate([_embedded(r, lag) for r in reference])
+    ref = np.concatenate([embedded(r, lag) for r in reference])
     return state_space_kl(ref, _pooled(runs, lag))
 
 

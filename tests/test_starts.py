@@ -150,17 +150,17 @@ def test_irregular_runs_in_separate_regions_are_separate_attractors():
 def test_single_variable_is_compared_in_delay_coordinates():
     """For N = 1 the marginal of x says little: a shuffled series has the same one, but not
     the same delay-coordinate occupancy."""
-    from dsrnn._scoring import _embedded, _pooled
+    from dsrnn._scoring import embedded, _pooled
 
     t = np.arange(6000) * 0.05
     x = np.sin(t)[:, None]
-    e = _embedded(x, 10)
+    e = embedded(x, 10)
     np.testing.assert_array_equal(e[0], [x[20, 0], x[10, 0], x[0, 0]])
     assert _pooled(np.stack([x, x]), 10).shape == (2 * 5980, 3)
     shuffled = np.random.default_rng(0).permutation(x)
-    ref = _embedded(x[:3000], 10)
-    assert state_space_kl(ref, _embedded(shuffled[3000:], 10)) > \
-        3 * state_space_kl(ref, _embedded(x[3000:], 10))
+    ref = embedded(x[:3000], 10)
+    assert state_space_kl(ref, embedded(shuffled[3000:], 10)) > \
+        3 * state_space_kl(ref, embedded(x[3000:], 10))
 
 
 def test_runs_on_one_attractor_in_ten_dimensions_are_one_group():
