@@ -69,6 +69,21 @@ def _is_3d(ax: Axes) -> bool:
 # ---------------------------------------------------------------------------
 # state space and time series
 # ---------------------------------------------------------------------------
+def _state_space_axes(ax: Optional[Axes], dims: tuple) -> Axes:
+    """A new 2-D or 3-D Axes for ``dims``, or ``ax`` checked to be of the right kind."""
+    if ax is None:
+        fig = plt.figure()
+        return fig.add_subplot(projection="3d" if len(dims) == 3 else None)
+    if len(dims) == 3 and not _is_3d(ax):
+        raise ValueError(
+            "A 3-D plot (three dims) needs a 3-D Axes, e.g. "
+            "fig.add_subplot(projection='3d'); got a 2-D Axes. Pass two dims for a 2-D plot."
+        )
+    if len(dims) == 2 and _is_3d(ax):
+        raise ValueError(f"dims={dims!r} selects two coordinates, but ax is a 3-D Axes.")
+    return ax
+
+
 def plot_attractor(
     X: Any,
     dims: Optional[Sequence[int]] = None,
@@ -131,16 +146,7 @@ def plot_attractor(
             )
         dims = tuple(range(min(3, n_dims)))
     dims = _check_dims(dims, n_dims, (2, 3))
-    if ax is None:
-        fig = plt.figure()
-        ax = fig.add_subplot(projection="3d" if len(dims) == 3 else None)
-    elif len(dims) == 3 and not _is_3d(ax):
-        raise ValueError(
-            "A 3-D plot (three dims) needs a 3-D Axes, e.g. "
-            "fig.add_subplot(projection='3d'); got a 2-D Axes. Pass two dims for a 2-D plot."
-        )
-    elif len(dims) == 2 and _is_3d(ax):
-        raise ValueError(f"dims={dims!r} selects two columns, but ax is a 3-D Axes.")
+    ax = _state_space_axes(ax, dims)
     kwargs.setdefault("lw", 0.3)
     ax.plot(*(X[:, d] for d in dims), **kwargs)
     if labels is None:
@@ -669,16 +675,7 @@ def plot_cycles(
     points = list(result["observed"] if use_observed else result["cycles"])
     n_dims = points[0].shape[1] if points else max(len(tuple(dims)), 2)
     dims = _check_dims(dims, n_dims, (2, 3))
-    if ax is None:
-        fig = plt.figure()
-        ax = fig.add_subplot(projection="3d" if len(dims) == 3 else None)
-    elif len(dims) == 3 and not _is_3d(ax):
-        raise ValueError(
-            "Three dims need a 3-D Axes, e.g. fig.add_subplot(projection='3d'); got a 2-D "
-            "Axes. Pass two dims for a 2-D plot."
-        )
-    elif len(dims) == 2 and _is_3d(ax):
-        raise ValueError(f"dims={dims!r} selects two coordinates, but ax is a 3-D Axes.")
+    ax = _state_space_axes(ax, dims)
     wanted = None if orders is None else {int(k) for k in np.atleast_1d(orders)}
     labelled = set()
     for Z, kind in zip(points, result["stability"]):
