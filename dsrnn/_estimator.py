@@ -311,6 +311,17 @@ class PLRNNRegressor(BaseEstimator):
         it. With ``verbose`` the progress lines of parallel trainings come from
         the worker processes, interleaved (in a notebook they go to the
         server's console).
+    warm_start : bool, default=False
+        When True and the estimator is already fitted, :meth:`fit` continues
+        training the fitted model on the new ``X`` (as in
+        :class:`~sklearn.neural_network.MLPRegressor`) instead of starting
+        afresh: one training (not ``n_init``) from ``model_``, with Adam's state,
+        the position in the learning-rate schedule and the epoch count where the
+        last fit stopped, for another ``n_epochs`` epochs; ``history_`` grows.
+        The standardization and the step parameters of the first fit are kept
+        ("auto" means the fitted value; an explicit integer is used as given);
+        ``X`` must have the same columns and the model the same shape. After
+        :meth:`load` the optimizer state is not available and Adam starts anew.
 
     Attributes
     ----------
@@ -441,6 +452,7 @@ class PLRNNRegressor(BaseEstimator):
         n_init=2,
         n_jobs=None,
         standardize=True,
+        warm_start=False,
     ):
         self.n_latent = n_latent
         self.n_hidden = n_hidden
@@ -468,6 +480,7 @@ class PLRNNRegressor(BaseEstimator):
         self.forcing_alpha = forcing_alpha
         self.callback = callback
         self.n_threads = n_threads
+        self.warm_start = warm_start
         self.n_init = n_init
         self.n_jobs = n_jobs
         self.standardize = standardize
@@ -518,6 +531,8 @@ class PLRNNRegressor(BaseEstimator):
             raise TypeError(f"clipped must be a bool; got {self.clipped!r}.")
         if not isinstance(self.standardize, (bool, np.bool_)):
             raise TypeError(f"standardize must be a bool; got {self.standardize!r}.")
+        if not isinstance(self.warm_start, (bool, np.bool_)):
+            raise TypeError(f"warm_start must be a bool; got {self.warm_start!r}.")
         if self.init not in _INITS:
             raise ValueError(f"init must be one of {_INITS}; got {self.init!r}.")
         if self.backend not in _BACKENDS:
@@ -576,8 +591,17 @@ class PLRNNRegressor(BaseEstimator):
                 f"are read out as the N observed variables. Got n_latent={p['n_latent']} "
                 f"for data with N={N} features."
             )
+        resume = self._warm_start_state(p, N)
         mean, scale = np.zeros(N), np.ones(N)
-        if self.standardize:
+        if resume is not None:  # the units and step parameters of the fit it continues
+            mean, scale = self.mean_, self.scale_
+            for name in ("seq_len", "forcing_interval", "warmup", "validation_steps"):
+                if p[name] == "auto":
+                    p[name] = getattr(self, name + "_")
+            if p["smoothing"] == "auto":
+                p["smoothing"] = self.smoothing_window_
+            series = [(s - mean) / scale for s in series]
+        elif self.standardize:
             pooled = np.concatenate(series)
             mean, std = pooled.mean(axis=0), pooled.std(axis=0)
             scale = np.where(std > 0, std, 1.0)
@@ -638,8 +662,12 @@ class PLRNNRegressor(BaseEstimator):
                 return ridge_initialization(raw_train, p["n_latent"], p["n_hidden"], init_rng)
             return init_plrnn_parameters(p["n_latent"], p["n_hidden"], init_rng)
 
-        jobs = [(initial_params(seed), int(seed) + 1) for seed in seeds]
-        kwargs = dict(validation=validation, verbose=p["verbose"], device=p["device"])
+        if resume is None:
+            jobs = [(initial_params(seed), int(seed) + 1) for seed in seeds]
+        else:  # one training, from the fitted model
+            jobs = [(self.model_.numpy_params(), int(seeds[0]) + 1)]
+        kwargs = dict(validation=validation, verbose=p["verbose"], device=p["device"],
+                      resume=resume)
         n_jobs = 1 if self.callback is not None else _n_jobs(p["n_jobs"], len(jobs), p)
         if n_jobs == 1:
             view = None
@@ -711,8 +739,12 @@ class PLRNNRegressor(BaseEstimator):
         self.mean_ = mean
         self.scale_ = scale
         self.initial_window_ = series[0][: auto.warmup + 1] * scale + mean
-        self.history_ = results[best]["history"]
+        history = results[best]["history"]
+        if resume is not None:
+            history = list(self.history_) + history
+        self.history_ = history
         self.best_epoch_ = results[best]["best_epoch"]
+        self._train_state = results[best]["train_state"]
         self.init_selection_ = np.array([c[1]["selection"] for c in candidates])
         self.lyapunov_spectrum_ = spectrum
         self.attractors_ = attractors
@@ -720,6 +752,27 @@ class PLRNNRegressor(BaseEstimator):
         self.fit_time_ = time.perf_counter() - start
         self._warn_about_fit(report, attractors)
         return self
+
+    def _warm_start_state(self, p: dict, N: int):
+        """The training state a ``warm_start`` fit resumes from (None: start afresh)."""
+        if not self.warm_start or not hasattr(self, "model_"):
+            return None
+        model = self.model_
+        shape = (N, p["n_latent"], p["n_hidden"], bool(self.clipped))
+        fitted = (self.n_features_in_, model.n_latent, model.n_hidden, bool(model.clipped))
+        if shape != fitted:
+            raise ValueError(
+                f"warm_start=True continues the fitted model, so the data and the model must "
+                f"keep their shape: fitted (n_features, n_latent, n_hidden, clipped) = "
+                f"{fitted}, now {shape}. Set warm_start=False to train a new model."
+            )
+        state = getattr(self, "_train_state", None)
+        if state is None:  # e.g. after load(): Adam starts anew, the schedule goes on
+            last = int(self.history_[-1]["epoch"]) if self.history_ else 0
+            state = {"optimizer": {"t": 0, "m": {}, "v": {}}, "n_steps_done": 0,  # no "rng"
+                     "lr_scale": 1.0, "last_epoch": last, "best_epoch": int(self.best_epoch_),
+                     "best_key": (False, np.inf)}
+        return state
 
     def _warn_about_fit(self, report: dict, attractors: list) -> None:
         """The warnings that say a fit fell short (figures from ``fit_report_``)."""

@@ -66,7 +66,7 @@ def _snapshot(model) -> dict:
 
 def train_stf(
     model, series: list[np.ndarray], config: TrainConfig, rng: np.random.Generator, **kwargs
-) -> tuple[list[dict], int]:
+) -> tuple[list[dict], int, dict]:
     """Train ``model`` in place with sparse teacher forcing.
 
     Parameters
@@ -91,14 +91,27 @@ def train_stf(
     verbose : int
         0 silent, 1 about 30 lines per run plus every improvement, 2 every epoch.
     device : torch.device
+    resume : dict, optional
+        The ``state`` returned by an earlier call on the same model: training goes
+        on from there (Adam's moments and step count, the position in the
+        learning-rate schedule, the epoch count) instead of starting afresh.
 
     Returns
     -------
     history : list of dict
         One dict per epoch: ``epoch``, ``loss`` (mean STF loss), ``lr``,
         ``time`` (seconds since start) and the measures returned by ``validate``.
+        A fresh run starts with epoch 0 (the initialization, with ``validate``);
+        a resumed one numbers its epochs on from the earlier run's last.
     best_epoch : int
-        Epoch whose parameters were kept (0 = the initialization).
+        Epoch whose parameters were kept (0 = the initialization; for a resumed
+        run, ``resume["best_epoch"]`` when no new epoch was better).
+    state : dict
+        What :func:`train_stf` needs to resume: ``optimizer`` (Adam's step count
+        ``t`` and moments ``m``, ``v`` as numpy arrays by parameter name, from the
+        last epoch), ``n_steps_done``, ``lr_scale``, ``last_epoch``, ``best_epoch``,
+        ``best_key`` (the kept model's validation rank) and ``rng`` (the state of
+        ``rng``; the caller restores it to continue the window draws).
     """
     blas = _single_threaded_blas() if config.backend == "numpy" else contextlib.nullcontext()
     with blas:
@@ -115,7 +128,8 @@ def _train_stf_impl(
     callback: Optional[Callable[[dict], bool]] = None,
     verbose: int = 0,
     device: torch.device = torch.device("cpu"),
-) -> tuple[list[dict], int]:
+    resume: Optional[dict] = None,
+) -> tuple[list[dict], int, dict]:
     """Body of :func:`train_stf`, run with BLAS threads already limited."""
     cfg = config
     window = cfg.warmup + cfg.seq_len + 1
@@ -163,20 +177,26 @@ def _train_stf_impl(
     start = time.perf_counter()
     # models are ranked by (collapsed, selection): a collapsed one only wins over another
     # collapsed one
+    first_epoch, n_steps_done, lr_scale = 1, 0, 1.0
     best = {"key": (True, np.inf), "epoch": 0, "state": _snapshot(model)}
+    if resume is not None:
+        first_epoch = resume["last_epoch"] + 1
+        n_steps_done, lr_scale = resume["n_steps_done"], resume["lr_scale"]
+        best.update(epoch=resume["best_epoch"], key=tuple(resume["best_key"]))
+        _load_optimizer_state(optimizer, model, resume["optimizer"])
     if validate is not None:
         measures = validate()
         best["key"] = (bool(measures.get("collapsed", False)), measures["selection"])
-        history.append({"epoch": 0, "loss": np.nan, "lr": cfg.learning_rate,
-                        "time": time.perf_counter() - start, **measures})
+        if resume is None:
+            history.append({"epoch": 0, "loss": np.nan, "lr": cfg.learning_rate,
+                            "time": time.perf_counter() - start, **measures})
     since_best = 0
     best_loss = np.inf
     n_rollbacks = 0
     n_collapsed_epochs = 0
     # a model that stays collapsed this long is rolled back to the best one (see below)
     patience = max(5, cfg.n_epochs // 20)
-    n_steps_done = 0
-    lr_scale = 1.0
+    last_epoch = first_epoch - 1
 
     def rollback(reason: str, warn: bool = True):
         nonlocal n_rollbacks, lr_scale
@@ -199,7 +219,8 @@ def _train_stf_impl(
         )
 
     try:
-        for epoch in range(1, cfg.n_epochs + 1):
+        for epoch in range(first_epoch, first_epoch + cfg.n_epochs):
+            last_epoch = epoch
             losses = []
             rollbacks_before = n_rollbacks
             for _ in range(cfg.batches_per_epoch):
@@ -280,7 +301,44 @@ def _train_stf_impl(
     # without validation, best is the end of the last epoch that trained without diverging
     # (normally the final epoch; an earlier one after an interruption or a divergence)
     model.load_state_dict(best["state"])
-    return history, best["epoch"]
+    state = {"optimizer": _optimizer_state(optimizer, model), "n_steps_done": n_steps_done,
+             "lr_scale": lr_scale, "last_epoch": last_epoch, "best_epoch": best["epoch"],
+             "best_key": best["key"], "rng": rng.bit_generator.state}
+    return history, best["epoch"], state
+
+
+def _optimizer_state(optimizer, model) -> dict:
+    """Adam's step count and moments, as numpy arrays by parameter name (either backend)."""
+    if isinstance(optimizer, NumpyAdam):
+        return {"t": int(optimizer.t), "m": {k: v.copy() for k, v in optimizer.m.items()},
+                "v": {k: v.copy() for k, v in optimizer.v.items()}}
+    out = {"t": 0, "m": {}, "v": {}}
+    for name, param in model.named_parameters():
+        st = optimizer.state.get(param, {})
+        if "exp_avg" not in st:
+            return {"t": 0, "m": {}, "v": {}}  # no step taken (or reset by a rollback)
+        out["t"] = int(float(st["step"]))
+        out["m"][name] = st["exp_avg"].detach().cpu().numpy().copy()
+        out["v"][name] = st["exp_avg_sq"].detach().cpu().numpy().copy()
+    return out
+
+
+def _load_optimizer_state(optimizer, model, state: dict) -> None:
+    """Restore :func:`_optimizer_state` into a fresh Adam of either backend."""
+    if not state["m"]:
+        return
+    if isinstance(optimizer, NumpyAdam):
+        optimizer.t = int(state["t"])
+        for k in optimizer.m:
+            optimizer.m[k][...] = state["m"][k]
+            optimizer.v[k][...] = state["v"][k]
+        return
+    for name, param in model.named_parameters():
+        optimizer.state[param] = {
+            "step": torch.tensor(float(state["t"])),
+            "exp_avg": torch.as_tensor(state["m"][name], dtype=param.dtype).to(param.device),
+            "exp_avg_sq": torch.as_tensor(state["v"][name], dtype=param.dtype).to(param.device),
+        }
 
 
 class _StopTraining(Exception):
@@ -311,6 +369,7 @@ def train_candidate(
     callback: Optional[Callable] = None,
     verbose: int = 0,
     device: str = "cpu",
+    resume: Optional[dict] = None,
 ) -> dict:
     """Build a shPLRNN from ``init_params``, train it, and return what a fit keeps.
 
@@ -334,14 +393,18 @@ def train_candidate(
         ``callback(record, model)`` after every epoch; True stops training.
     verbose : int
     device : str or torch.device
+    resume : dict, optional
+        The ``train_state`` of an earlier result for these parameters: training goes on
+        from it (:func:`train_stf`).
 
     Returns
     -------
     result : dict
         ``state`` (the kept parameters as CPU tensors), ``history``, ``best_epoch``,
         ``selection`` (the kept epoch's validation value, inf without validation),
-        ``collapsed``, ``seed`` and ``warnings`` (category and message of each warning
-        the training issued, for the caller to issue again).
+        ``collapsed``, ``seed``, ``train_state`` (to resume from) and ``warnings``
+        (category and message of each warning the training issued, for the caller to
+        issue again).
     """
     from ._model import ShallowPLRNN
     from ._scoring import free_run_measures
@@ -360,11 +423,19 @@ def train_candidate(
     # warnings are recorded and returned: a worker process's warnings would be lost
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        history, best_epoch = train_stf(
-            model, series, config, np.random.default_rng(seed), validate=validate,
-            callback=epoch_callback, verbose=verbose, device=device,
+        rng = np.random.default_rng(seed)
+        if resume is not None and "rng" in resume:  # the window draws go on, too
+            rng.bit_generator.state = resume["rng"]
+        history, best_epoch, train_state = train_stf(
+            model, series, config, rng, validate=validate,
+            callback=epoch_callback, verbose=verbose, device=device, resume=resume,
         )
-    kept = history[best_epoch] if validation is not None and history else {}
+    kept = {}
+    if validation is not None:
+        kept = next((r for r in history if r["epoch"] == best_epoch), {})
+        if not kept:  # a resumed run that found nothing better: the model it started from
+            kept = {"collapsed": train_state["best_key"][0],
+                    "selection": train_state["best_key"][1]}
     return {
         "state": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
         "history": history,
@@ -372,5 +443,6 @@ def train_candidate(
         "selection": float(kept.get("selection", np.inf)),
         "collapsed": bool(kept.get("collapsed", False)),
         "seed": int(seed),
+        "train_state": train_state,
         "warnings": [(w.category, str(w.message)) for w in caught],
     }

@@ -317,3 +317,43 @@ def test_data_in_its_own_units_trains_like_standardized_data(lorenz_short):
     np.testing.assert_allclose(b.initial_window_, a.initial_window_ * 30.0 - 40.0, rtol=1e-9)
     raw = PLRNNRegressor(random_state=0, standardize=False, **kw).fit(Z)
     assert np.all(raw.mean_ == 0) and np.all(raw.scale_ == 1)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_warm_start_continues_where_the_last_fit_stopped(lorenz_short, backend):
+    """3 + 3 warm-started epochs are exactly 6 epochs: parameters, Adam and window draws go on."""
+    kw = dict(FAST, n_epochs=3, lr_decay=1.0, validation_fraction=0, lyapunov_steps=0,
+              backend=backend, random_state=0)
+    once = PLRNNRegressor(**dict(kw, n_epochs=6)).fit(lorenz_short)
+    twice = PLRNNRegressor(warm_start=True, **kw).fit(lorenz_short)
+    first = twice.model_.W1.detach().clone()
+    twice.fit(lorenz_short)
+    assert [r["epoch"] for r in twice.history_] == [1, 2, 3, 4, 5, 6]
+    np.testing.assert_array_equal(twice.model_.W1.detach().numpy(), once.model_.W1.detach().numpy())
+    assert [r["loss"] for r in twice.history_] == [r["loss"] for r in once.history_]
+    assert not np.array_equal(first.numpy(), twice.model_.W1.detach().numpy())
+
+
+def test_without_warm_start_a_second_fit_trains_from_scratch(lorenz_short):
+    kw = dict(FAST, n_epochs=2, validation_fraction=0, lyapunov_steps=0, random_state=0)
+    est = PLRNNRegressor(**kw).fit(lorenz_short)
+    first = [r["loss"] for r in est.history_]
+    est.fit(lorenz_short)
+    assert [r["loss"] for r in est.history_] == first  # the same start, not a continuation
+    assert [r["epoch"] for r in est.history_] == [1, 2]
+
+
+def test_warm_start_with_validation_keeps_units_and_step_parameters(lorenz_short):
+    est = PLRNNRegressor(dt=0.01, warm_start=True, **dict(FAST, seq_len="auto")).fit(
+        lorenz_short)
+    seq_len, mean = est.seq_len_, est.mean_.copy()
+    n_before = len(est.history_)
+    est.fit(lorenz_short[:3000] + 1.0)  # other rows, shifted: the units are not re-fitted
+    assert est.seq_len_ == seq_len
+    np.testing.assert_array_equal(est.mean_, mean)
+    assert len(est.history_) == n_before + FAST["n_epochs"]
+    assert est.history_[-1]["epoch"] == 2 * FAST["n_epochs"]
+    assert 0 <= est.best_epoch_ <= 2 * FAST["n_epochs"]
+    est.set_params(n_hidden=8)
+    with pytest.raises(ValueError, match="warm_start=True continues the fitted model"):
+        est.fit(lorenz_short)
