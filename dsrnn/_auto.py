@@ -37,6 +37,7 @@ from scipy.spatial import cKDTree
 from .preprocessing import select_smoothing_window
 
 __all__ = ["correlation_time", "predictability_time", "dominant_period", "resolve_auto",
+           "transient_steps",
            "AutoParameters"]
 
 #: The mean autocorrelation level that defines the correlation time.
@@ -225,6 +226,15 @@ def _resolve(value, auto_value: int) -> int:
     return int(auto_value) if isinstance(value, str) else int(value)
 
 
+def transient_steps(t_c: float) -> int:
+    """Steps a free run from a data point is given to settle on the model's attractor.
+
+    ``20 t_c`` between 200 and 5,000: a few predictability times of a chaotic flow
+    sampled at a few dozen steps per correlation time.
+    """
+    return int(min(5_000, max(200, 20 * t_c)))
+
+
 def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup, smoothing,
                  validation_steps, validation_fraction: float) -> AutoParameters:
     """Resolve ``"auto"`` step parameters from the data (explicit integers are kept).
@@ -273,7 +283,7 @@ def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup,
     # validation runs cover many predictability times (or periods): the Rössler attractor,
     # one turn every 59 steps, needs thousands of steps to be visited in full
     vs = _resolve(validation_steps, int(min(20_000, max(2_000, 250 * t_c, 60 * horizon))))
-    n_transient = int(min(5_000, max(200, 20 * t_c)))
+    n_transient = transient_steps(t_c)
     return AutoParameters(correlation_time=t_c, predictability_time=t_pred,
                           forcing_interval=fi, seq_len=sl, warmup=wu,
                           smoothing_window=window, validation_steps=vs,

@@ -16,10 +16,16 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._auto import resolve_auto
+from ._auto import resolve_auto, transient_steps
 from ._initialization import ridge_initialization
 from ._model import ShallowPLRNN, init_plrnn_parameters
-from ._scoring import MeasureSetup, compare_state_space, data_floors, free_run_measures
+from ._scoring import (
+    MeasureSetup,
+    compare_state_space,
+    data_floors,
+    free_run_measures,
+    scoring_setup,
+)
 from ._starts import analyze_attractors, free_runs, warm_states
 from ._threads import in_parallel_worker, limit_threads_in_fit
 from ._training import TrainConfig, train_candidate
@@ -31,7 +37,6 @@ from ._validation import (
     check_series,
 )
 from .lyapunov import plrnn_lyapunov_spectrum
-from .metrics import make_state_space_scorer
 from .preprocessing import find_seams, smooth
 
 __all__ = ["PLRNNRegressor"]
@@ -40,6 +45,16 @@ _BACKENDS = ("auto", "numpy", "torch")
 #: ``fit_report_`` ratios above this (the model's free runs differ from the held-out data by
 #: more than this many times the data's own difference) make a fit "not ok", with a warning.
 _POOR_RATIO = 3.0
+#: A model whose lambda_max is below this fraction of the data's rough estimate
+#: (ln 2 / predictability time) is "regular" where the data is irregular: a poor fit.
+_REGULAR_FRACTION = 0.25
+#: A model whose runs never visit the histogram cells of more than this share of the data
+#: covers only part of the attractor (one wing of Lorenz-63: 0.46; a clean true
+#: trajectory against noisy data: 0.003-0.09, see _scoring.missed_mass).
+_MAX_MISSED = 0.2
+#: Below this many rows a state-space score cannot rank models (measured: issue 14's
+#: ranking rates in docs/model_selection.rst); score() and the scorers warn.
+_SHORT_SCORE = 2000
 _INITS = ("ridge", "random")
 
 
@@ -364,9 +379,16 @@ class PLRNNRegressor(BaseEstimator):
         data: ``D_stsp``, ``D_H``, the data's own ``floor_D_stsp`` and
         ``floor_D_H`` (a stretch of the training data of the same length scored
         the same way), ``stsp_ratio`` and ``dh_ratio``, ``n_collapsed``,
-        ``n_starts``, ``reference`` ("held-out" or "training") and ``ok``. A
+        ``n_starts``, ``reference`` ("held-out" or "training"), ``missed_mass``
+        (the share of the data in histogram cells no run visits; NaN from 6
+        observed dimensions on),
+        ``data_lambda_estimate`` (a rough λ_max of the data, ln 2 over its
+        predictability time; 0 for periodic data), ``regular_model`` (the data
+        is irregular but the model's λ_max is below a quarter of that estimate:
+        it learned a cycle or a torus) and ``ok``. A
         :class:`~sklearn.exceptions.ConvergenceWarning` with these figures is
-        issued when ``ok`` is False: a ratio above 3, or collapsed runs.
+        issued when ``ok`` is False: a ratio above 3, collapsed runs, more than
+        20 % of the data missed, or a regular model of irregular data.
     fit_time_ : float
         Seconds spent in :meth:`fit`.
     seq_len_ : int
@@ -381,9 +403,9 @@ class PLRNNRegressor(BaseEstimator):
         The data's autocorrelation time ``t_c`` in steps, on which the "auto"
         rules are based.
     initial_window_ : ndarray of shape (``warmup_`` + 1, n_features)
-        The first rows of the (first) training series, smoothed as for
-        training, in the units of ``X``: the default start of :meth:`generate`
-        and :meth:`lyapunov_spectrum`.
+        The first rows of the (first) training series, as given: the default
+        start of :meth:`generate` and :meth:`lyapunov_spectrum` (warmed up on
+        like any prefix, see "The data's view" below).
     mean_ : ndarray of shape (n_features,)
         Mean of every column of the training data (0 with
         ``standardize=False``).
@@ -676,7 +698,10 @@ class PLRNNRegressor(BaseEstimator):
                 view.__dict__.update(n_features_in_=N, mean_=mean, scale_=scale,
                                      warmup_=auto.warmup, seq_len_=auto.seq_len,
                                      forcing_interval_=auto.forcing_interval,
-                                     initial_window_=series[0][: auto.warmup + 1] * scale + mean)
+                                     smoothing_window_=auto.smoothing_window,
+                                     correlation_time_=auto.correlation_time,
+                                     initial_window_=unsmoothed[0][: auto.warmup + 1] * scale
+                                     + mean)
             results = []
             for k, (init, seed) in enumerate(jobs):
                 callback = None if view is None else _epoch_callback(self.callback, view, k)
@@ -719,10 +744,23 @@ class PLRNNRegressor(BaseEstimator):
             "floor_D_stsp": float(floors[0]), "floor_D_H": float(floors[1]),
             "stsp_ratio": float(measures["stsp_ratio"]), "dh_ratio": float(measures["dh_ratio"]),
             "n_collapsed": int(measures["n_collapsed"]), "n_starts": report_setup.n_starts,
+            "missed_mass": float(measures["missed_mass"]),
         }
+        # Irregular data (nearest neighbours separate: a finite predictability time) and a
+        # model whose runs along it are regular (lambda_max near 0 or below) do not match,
+        # however close the state spaces: a cycle can cover a thin chaotic attractor (Rossler:
+        # periodic models scored 1.4-2.3 times the floor). ln 2 / t_pred is a rough estimate
+        # of the data's lambda_max per step; a model below a quarter of it is called regular.
+        data_rate = np.log(2.0) / auto.predictability_time  # 0 for periodic data (t_pred inf)
+        model_rate = float(spectrum[0]) * p["dt"]
+        report["data_lambda_estimate"] = float(data_rate / p["dt"])
+        report["regular_model"] = bool(data_rate > 0 and np.isfinite(model_rate)
+                                       and model_rate < _REGULAR_FRACTION * data_rate)
         # runs that end on a cycle are fine where the data is periodic: only the distance to
         # the data, and blow-ups, decide
         report["ok"] = bool(not measures["collapsed"] and measures["n_diverged"] == 0
+                            and not report["regular_model"]
+                            and not report["missed_mass"] > _MAX_MISSED  # NaN from 6-d on
                             and report["stsp_ratio"] <= _POOR_RATIO
                             and report["dh_ratio"] <= _POOR_RATIO)
 
@@ -738,7 +776,7 @@ class PLRNNRegressor(BaseEstimator):
         self.smoothing_window_ = auto.smoothing_window
         self.mean_ = mean
         self.scale_ = scale
-        self.initial_window_ = series[0][: auto.warmup + 1] * scale + mean
+        self.initial_window_ = unsmoothed[0][: auto.warmup + 1] * scale + mean
         history = results[best]["history"]
         if resume is not None:
             history = list(self.history_) + history
@@ -794,6 +832,16 @@ class PLRNNRegressor(BaseEstimator):
         if report["ok"]:
             return
         why = []
+        if report.get("regular_model"):
+            why.append(
+                f"the data is irregular (nearest neighbours separate: lambda_max roughly "
+                f"{report['data_lambda_estimate']:.3g} per time unit) but the model's runs along "
+                f"it are regular (lambda_max {self.lyapunov_spectrum_[0]:.3g}): it learned a "
+                f"cycle or a torus, not the chaos"
+            )
+        if report["missed_mass"] > _MAX_MISSED:
+            why.append(f"{100 * report['missed_mass']:.0f} % of the data lies where no free run "
+                       f"goes (the model covers only part of the attractor)")
         if report["n_collapsed"]:
             why.append(f"{report['n_collapsed']} of {report['n_starts']} free runs ended on a "
                        f"fixed point, a cycle or a blow-up")
@@ -802,7 +850,7 @@ class PLRNNRegressor(BaseEstimator):
         why.append(f"D_H {report['D_H']:.3g} is {report['dh_ratio']:.1f} times the data's own "
                    f"{report['floor_D_H']:.3g}")
         warnings.warn(
-            f"The fitted model's free runs are far from the {report['reference']} data: "
+            f"The fitted model's free runs do not match the {report['reference']} data: "
             f"{'; '.join(why)} (a good reconstruction stays within {_POOR_RATIO:g} times). "
             f"Do not trust its invariants. Try: more epochs (n_epochs) or trainings (n_init); "
             f"a larger model (n_latent, n_hidden); for few observed variables a longer "
@@ -859,9 +907,28 @@ class PLRNNRegressor(BaseEstimator):
         mean, scale = getattr(self, "mean_", None), getattr(self, "scale_", None)
         return Y if mean is None else Y * scale + mean
 
+    def _view(self, X: np.ndarray) -> np.ndarray:
+        """Observed rows as the model saw its training data: standardized, then smoothed.
+
+        The one rule for every array the model is warmed up on or compared with
+        (:meth:`predict`, :meth:`score` and the scorers, a ``prefix`` of
+        :meth:`generate` and :meth:`lyapunov_spectrum`, the validation in :meth:`fit`):
+        what ``fit`` did to the data, ``(X - mean_) / scale_`` and the Savitzky-Golay
+        filter of ``smoothing_window_`` along time, is done to it too. Arrays not longer
+        than the window (and the rows of a batch of prefixes, each on its own) are
+        smoothed only where they are long enough (:func:`dsrnn.preprocessing.smooth`).
+        """
+        Y = self._to_model(X)
+        window = getattr(self, "smoothing_window_", 0)
+        if not window:
+            return Y
+        if Y.ndim == 3:
+            return np.stack([smooth(y, window) for y in Y])
+        return smooth(Y, window)
+
     def _run(self, params: dict, prefix: np.ndarray, n_steps: int) -> np.ndarray:
         """Read-outs (units of X) of the ``n_steps`` states after a warm-up on ``prefix``."""
-        prefix = self._to_model(prefix)
+        prefix = self._view(prefix)
         Y = free_runs(params, warm_states(params, prefix), n_steps, prefix.shape[-1])
         return self._to_observed(Y)
 
@@ -961,26 +1028,37 @@ class PLRNNRegressor(BaseEstimator):
             return Y
         params = self.model_.numpy_params()
         # one-step predictions during the warm-up, then the free run
-        z, pred = warm_states(params, self._to_model(X[: W + 1]), return_predictions=True)
+        # the rows forced, seen as in fit (smoothed on their own: as a prefix of generate)
+        z, pred = warm_states(params, self._view(X[: W + 1]), return_predictions=True)
         Y[1 : W + 1] = self._to_observed(pred)
         if T - 1 - W > 0:
             Y[W + 1 :] = self._to_observed(free_runs(params, z, T - 1 - W, X.shape[1]))
         return _nan_after_divergence(Y, "predict", first_step=0)
 
     def score(self, X, y=None):
-        """Negative state-space divergence between X and a free run seeded by X.
+        r"""Minus the state-space divergence of free runs along X from X (greater is better).
 
-        The same measure as ``make_state_space_scorer(max_dims=min(3, N))``:
-        ``-D_stsp(X, predict(X)[warmup_ + 1 + 100:])``
-        (:func:`dsrnn.metrics.state_space_divergence`, a histogram over at most
-        the first three features). The forced warm-up rows and a transient of
-        100 free-running steps (a tenth of X when X is shorter than 1,000 steps)
-        are dropped from the model's run; all of X is the reference. Greater is better; 0 is a perfect match; a run that blows up
-        scores ``-inf``.
+        The measure the fit validates and selects models with, on the same view
+        of the data: free runs from 8 points along ``X`` (each warmed up on the
+        ``warmup_ + 1`` rows before it, then ``n_transient`` steps dropped) are
+        pooled to as many rows as ``X`` has and compared with ``X`` by
+        :math:`KL(p_{runs} \| p_X)` over all observed dimensions (a histogram
+        below 6 dimensions, a Gaussian mixture from 6 on; 3-d delay coordinates
+        for a single variable), after standardizing and smoothing ``X`` as
+        ``fit`` did (see "The data's view" in the user guide). 0 is a perfect
+        match; a run that blows up scores ``-inf``. The same number as
+        ``make_state_space_scorer()``.
+
+        Short series cannot rank models: at 2,000 rows a noisy stretch of
+        Lorenz-63 scores about as well as a visibly worse model (the rates per
+        length are in the user guide), and a ``UserWarning`` says so below
+        ``_SHORT_SCORE`` rows.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            One series, at least ``warmup_ + 2`` rows (thousands for a score
+            that ranks models).
         y : None
             Ignored.
 
@@ -988,12 +1066,42 @@ class PLRNNRegressor(BaseEstimator):
         -------
         score : float
         """
+        return -self._score_measures(X)["D_stsp"]
+
+    def _score_measures(self, X, n_transient=None) -> dict:
+        """``free_run_measures`` of free runs along X (the one path of score and scorers)."""
         check_is_fitted(self)
         check_feature_names(self, X, reset=False)
-        n_transient = min(100, len(X) // 10) if hasattr(X, "__len__") else 100
-        scorer = make_state_space_scorer(n_transient=n_transient,
-                                         max_dims=min(3, self.n_features_in_))
-        return scorer(self, X)
+        X = check_series(X, min_length=1)
+        if len(X) != 1:
+            raise ValueError("score takes one series (a 2-D array), not a list of series.")
+        X = X[0]
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but PLRNNRegressor is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        if n_transient is None:
+            n_transient = transient_steps(self.correlation_time_)
+        n_transient = check_int(n_transient, "n_transient", 0)
+        lag = 0
+        if X.shape[1] == 1:
+            lag = max(1, int(round(self.correlation_time_ / 2)))
+            lag = lag if len(X) > 2 * lag + 10 else 0
+        setup = scoring_setup(len(X), self.warmup_, n_transient, lag)
+        if len(X) < _SHORT_SCORE:
+            warnings.warn(
+                f"Scoring on {len(X)} rows: below {_SHORT_SCORE} rows the state-space score "
+                f"of a visibly worse model is often as good as that of the true system (see "
+                f"the ranking rates in the user guide), so it cannot rank models. Use longer "
+                f"test folds.",
+                UserWarning,
+                stacklevel=3,
+            )
+        view = self._view(X)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a blow-up scores -inf
+            return free_run_measures(self.model_.numpy_params(), [view], setup)
 
     # -------------------------------------------------------------- lyapunov
     def lyapunov_spectrum(self, n_steps=50000, x0=None, *, prefix=None, n_transient=1000,
@@ -1030,7 +1138,7 @@ class PLRNNRegressor(BaseEstimator):
         n_steps = check_int(n_steps, "n_steps", 1)
         params = self.model_.numpy_params()
         prefix = self._start_prefix(x0, prefix, batch=False)
-        z0 = warm_states(params, self._to_model(prefix))
+        z0 = warm_states(params, self._view(prefix))
         if not np.all(np.isfinite(z0)):
             warnings.warn(
                 f"Lyapunov spectrum not computed: the model's orbit became non-finite during "

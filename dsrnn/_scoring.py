@@ -29,6 +29,7 @@ import numpy as np
 
 from ._starts import free_runs, start_prefixes, summarize_runs, warm_states
 from .metrics import (
+    _flat_cells,
     _histogram_cells,
     _joint_counts,
     _log_mixture_density,
@@ -36,8 +37,9 @@ from .metrics import (
     power_spectrum_distance,
 )
 
-__all__ = ["MeasureSetup", "free_run_measures", "data_floors", "selection_value", "state_space_kl",
-           "compare_state_space", "embedded"]
+__all__ = ["MeasureSetup", "free_run_measures", "scoring_setup", "SCORE_STARTS", "data_floors",
+           "selection_value", "state_space_kl", "compare_state_space", "embedded",
+           "missed_mass"]
 
 #: Floors are bounded below by these values, so that a reference the data matches almost
 #: perfectly (periodic data, where any two stretches coincide) does not make the ratios
@@ -153,6 +155,26 @@ def state_space_kl(reference: np.ndarray, generated: np.ndarray) -> float:
     return _reverse_histogram_kl(reference, generated)
 
 
+def missed_mass(reference: list[np.ndarray], runs: np.ndarray, lag: int = 0) -> float:
+    """Share of the reference's points in histogram cells that no run visits (NaN from 6-d).
+
+    The reverse KL divergence asks whether the runs stay where the data is; this asks the
+    converse, whether they go everywhere the data goes. A model that covers one wing of
+    Lorenz-63 scores well in the first and misses 46 % here; a clean true trajectory against
+    noisy data misses 0.3 % (Lorenz-63) to 9 % (Henon map: noise fills cells the fractal
+    attractor never visits), on the same adaptive grid as :func:`state_space_kl`.
+    """
+    ref = np.concatenate([embedded(r, lag) for r in reference])
+    gen = _pooled(runs, lag)
+    n_dims = ref.shape[1]
+    if n_dims >= _GMM_DIMS:
+        return float("nan")
+    n_bins = n_bins_for(ref.shape[0], n_dims)
+    codes_ref, codes_gen, _ = _histogram_cells(ref, gen, n_bins, _MARGIN)
+    visited = np.unique(_flat_cells(codes_gen, n_bins))
+    return float(np.mean(~np.isin(_flat_cells(codes_ref, n_bins), visited)))
+
+
 def _dh(reference: np.ndarray, runs: np.ndarray) -> float:
     return float(np.mean([power_spectrum_distance(reference, y) for y in runs]))
 
@@ -179,6 +201,30 @@ def selection_value(d_stsp: float, d_h: float, floors: tuple[float, float]) -> f
     return 0.5 * (d_stsp / floors[0] + d_h / floors[1])
 
 
+#: Free runs a score starts along the series it is given.
+SCORE_STARTS = 8
+
+
+def scoring_setup(n_rows: int, warmup: int, n_transient: int, embed_lag: int = 0
+                  ) -> MeasureSetup:
+    """The runs :meth:`dsrnn.PLRNNRegressor.score` and the scorers compare with ``n_rows`` rows.
+
+    ``SCORE_STARTS`` starts evenly spaced along the series, each warmed up on ``warmup + 1``
+    rows of it; after ``n_transient`` steps the runs are pooled to as many rows as the
+    series has, so that the comparison is between equal sample sizes.
+    """
+    if n_rows < warmup + 2:
+        raise ValueError(
+            f"X has {n_rows} time steps; a score warms the model up on warmup_ + 1 = "
+            f"{warmup + 1} rows of X at {SCORE_STARTS} points along it and compares the free "
+            f"runs with X, so at least warmup_ + 2 = {warmup + 2} rows are required (for a "
+            f"score that ranks models reliably, thousands: see the user guide's table)."
+        )
+    n_steps = max(2, n_rows // SCORE_STARTS)
+    return MeasureSetup(n_starts=SCORE_STARTS, warmup=warmup, n_steps=n_steps,
+                        n_transient=n_transient, embed_lag=embed_lag)
+
+
 def free_run_measures(params: dict, reference: list[np.ndarray], setup: MeasureSetup,
                       floors: tuple[float, float] | None = None, *,
                       return_runs: bool = False) -> dict:
@@ -201,7 +247,8 @@ def free_run_measures(params: dict, reference: list[np.ndarray], setup: MeasureS
     -------
     measures : dict
         ``D_stsp`` and ``D_H`` (inf when a run blew up), ``n_collapsed`` (runs ending on a
-        fixed point, a cycle or a blow-up), ``n_diverged``, and with ``floors``:
+        fixed point, a cycle or a blow-up), ``n_diverged``, ``missed_mass``, and with
+        ``floors``:
         ``stsp_ratio``, ``dh_ratio``, ``selection`` and ``collapsed``.
     """
     N = reference[0].shape[1]
@@ -217,10 +264,13 @@ def free_run_measures(params: dict, reference: list[np.ndarray], setup: MeasureS
     n_collapsed = n_diverged + kinds.count("fixed point") + kinds.count("cycle")
     if n_diverged:
         d_stsp = d_h = np.inf
+        missed = 1.0
     else:
         d_stsp = compare_state_space(reference, runs, setup.embed_lag)
         d_h = _dh(max(reference, key=len), runs)
-    out = {"D_stsp": d_stsp, "D_H": d_h, "n_collapsed": n_collapsed, "n_diverged": n_diverged}
+        missed = missed_mass(reference, runs, setup.embed_lag)
+    out = {"D_stsp": d_stsp, "D_H": d_h, "n_collapsed": n_collapsed, "n_diverged": n_diverged,
+           "missed_mass": missed}
     if floors is not None:
         out["stsp_ratio"] = d_stsp / floors[0]
         out["dh_ratio"] = d_h / floors[1]

@@ -955,7 +955,13 @@ class _TrajectoryScorer:
         self.kwargs = kwargs
 
     def __call__(self, estimator, X, y=None) -> float:
-        X, Y = _generated_after_transient(estimator, X, self.n_transient)
+        if not self.kwargs and hasattr(estimator, "_score_measures"):
+            # the estimator's own path: the measures its fit validated with (score())
+            measures = estimator._score_measures(X, self.n_transient)
+            value = measures["D_stsp" if self.measure == "state_space" else "D_H"]
+            return -float(value) if np.isfinite(value) else BAD_SCORE
+        n_transient = 100 if self.n_transient is None else self.n_transient
+        X, Y = _generated_after_transient(estimator, X, n_transient)
         if Y is None:
             return BAD_SCORE
         value = self._measures[self.measure](X, Y, **self.kwargs)
@@ -964,7 +970,7 @@ class _TrajectoryScorer:
         return -value
 
     def __repr__(self) -> str:
-        args = [f"n_transient={self.n_transient!r}"]
+        args = [] if self.n_transient is None else [f"n_transient={self.n_transient!r}"]
         args += [f"{k}={v!r}" for k, v in self.kwargs.items()]
         return f"{self._factories[self.measure]}({', '.join(args)})"
 
@@ -1047,8 +1053,22 @@ def make_lyapunov_scorer(reference: float, *, index: int = 0):
     return _LyapunovScorer(reference, index)
 
 
-def make_state_space_scorer(*, n_transient: int = 100, **kwargs):
-    r"""Scorer: minus the state-space divergence of the model's free run on ``X``.
+def make_state_space_scorer(*, n_transient: Optional[int] = None, **kwargs):
+    r"""Scorer: minus the state-space divergence of the model's free runs on ``X``.
+
+    For a :class:`dsrnn.PLRNNRegressor` (anything with ``_score_measures``)
+    and no keyword arguments, the score is :meth:`PLRNNRegressor.score
+    <dsrnn.PLRNNRegressor.score>`: the measure its fit validates and selects
+    models with. Free runs from 8 points along ``X`` (each warmed up on the
+    ``warmup_ + 1`` rows before it, ``n_transient`` steps dropped), pooled to
+    ``len(X)`` rows, are compared with ``X`` by :math:`KL(p_{runs} \| p_X)`
+    over all observed dimensions, with ``X`` standardized and smoothed as in
+    ``fit``. Its ranking of models was measured per fold length (user guide,
+    "Model selection"); below 2,000 rows it warns that it cannot rank.
+
+    With keyword arguments of :func:`state_space_divergence` (or for an
+    estimator with only ``predict``), the literature's measure is used
+    instead, on one free run:
 
     .. math::
 
@@ -1058,25 +1078,22 @@ def make_state_space_scorer(*, n_transient: int = 100, **kwargs):
     ``estimator.predict(X)`` starts from ``X``'s first row (on the attractor),
     teacher-forces the model through its warm-up of :math:`W` =
     ``estimator.warmup_`` rows and then runs freely for the rest of ``X``'s
-    length. Its first :math:`W + 1 + n_{tr}` rows are dropped: the warm-up
-    rows are one-step predictions of the data (they would flatter the model)
-    and the next ``n_transient`` rows are the model's transient from a data
-    point onto its own attractor. All of ``X`` is kept as the reference: its
-    rows are all samples of the true attractor. (The histogram and the
-    mixture are normalized, so the two lengths may differ.)
+    length. Its first :math:`W + 1 + n_{tr}` rows are dropped. All of ``X``
+    is kept as the reference. At fold-sized lengths this direction scores
+    sample size as much as the model (two stretches of the true system
+    differ by 0.67 at 5,000 rows); prefer the default for searches.
 
     Parameters
     ----------
-    n_transient : int, default=100
-        Free-run rows dropped after the warm-up (100 steps = 1 time unit at
-        dt = 0.01, about one Lyapunov time of Lorenz-63).
+    n_transient : int or None, default=None
+        Free-run steps dropped after the warm-up. None: the estimator's own
+        (``20 t_c`` between 200 and 5,000 steps), or 100 on the ``predict``
+        path.
     **kwargs
         Keyword arguments of :func:`state_space_divergence` (``n_bins``,
         ``margin``, ``smoothing``, ``method``, ``max_dims``, ``n_samples``,
-        ``scaling``, ``max_centers``, ``random_state``). Pass an integer
-        ``random_state`` for the Gaussian-mixture estimate so that all
-        candidates of a grid search are scored with the same Monte Carlo
-        draws.
+        ``scaling``, ``max_centers``, ``random_state``): select the
+        literature's measure on ``predict(X)``.
 
     Returns
     -------
@@ -1112,30 +1129,36 @@ def make_state_space_scorer(*, n_transient: int = 100, **kwargs):
     >>> bool(-1e-3 < score <= 0.0)
     True
     """
-    n_transient = check_count(n_transient, "n_transient", 0)
+    n_transient = None if n_transient is None else check_count(n_transient, "n_transient", 0)
     kwargs = _check_measure_kwargs(state_space_divergence, kwargs, "make_state_space_scorer")
     return _TrajectoryScorer("state_space", n_transient, kwargs)
 
 
-def make_power_spectrum_scorer(*, n_transient: int = 100, **kwargs):
-    r"""Scorer: minus the power-spectrum distance of the model's free run on ``X``.
+def make_power_spectrum_scorer(*, n_transient: Optional[int] = None, **kwargs):
+    r"""Scorer: minus the power-spectrum distance of the model's free runs on ``X``.
+
+    For a :class:`dsrnn.PLRNNRegressor` and no keyword arguments: minus the
+    mean :func:`power_spectrum_distance` between ``X`` (seen as in ``fit``)
+    and each of the free runs :func:`make_state_space_scorer` compares
+    (the same runs, the validator's ``D_H``). With keyword arguments (or for an
+    estimator with only ``predict``):
 
     .. math::
 
         \mathrm{score}(\mathrm{est}, X) =
         -D_H\big(X,\ \mathrm{est.predict}(X)[W + 1 + n_{tr}:]\big)
 
-    The generated trajectory is made and trimmed as in
-    :func:`make_state_space_scorer`; :func:`power_spectrum_distance` then
-    truncates ``X`` to the trimmed length (its first rows).
+    where :func:`power_spectrum_distance` truncates ``X`` to the trimmed
+    length (its first rows).
 
     Parameters
     ----------
-    n_transient : int, default=100
-        Free-run rows dropped after the warm-up.
+    n_transient : int or None, default=None
+        Free-run steps dropped after the warm-up; None as in
+        :func:`make_state_space_scorer`.
     **kwargs
         Keyword arguments of :func:`power_spectrum_distance` (``sigma``,
-        ``max_dims``).
+        ``max_dims``): select the ``predict`` path.
 
     Returns
     -------
@@ -1167,6 +1190,6 @@ def make_power_spectrum_scorer(*, n_transient: int = 100, **kwargs):
     >>> make_power_spectrum_scorer(sigma=5.0)(Frozen(), X)
     -1.0
     """
-    n_transient = check_count(n_transient, "n_transient", 0)
+    n_transient = None if n_transient is None else check_count(n_transient, "n_transient", 0)
     kwargs = _check_measure_kwargs(power_spectrum_distance, kwargs, "make_power_spectrum_scorer")
     return _TrajectoryScorer("power_spectrum", n_transient, kwargs)

@@ -210,7 +210,7 @@ def test_fit_report_and_warning_for_a_crippled_fit(lorenz_short):
     """One epoch of five gradient steps cannot reconstruct Lorenz-63: the fit must say so."""
     from sklearn.exceptions import ConvergenceWarning
 
-    with pytest.warns(ConvergenceWarning, match="far from the held-out data"):
+    with pytest.warns(ConvergenceWarning, match="do not match the held-out data"):
         est = PLRNNRegressor(random_state=0, **{**FAST, "n_epochs": 1}).fit(lorenz_short)
     report = est.fit_report_
     assert not report["ok"]
@@ -357,3 +357,69 @@ def test_warm_start_with_validation_keeps_units_and_step_parameters(lorenz_short
     est.set_params(n_hidden=8)
     with pytest.raises(ValueError, match="warm_start=True continues the fitted model"):
         est.fit(lorenz_short)
+
+
+def test_a_regular_model_of_irregular_data_is_reported(lorenz_short):
+    """An untrained model decays to a fixed point; Lorenz-63 data is chaotic: the fit says so."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    with pytest.warns(ConvergenceWarning, match="learned a cycle or a torus"):
+        est = PLRNNRegressor(dt=0.01, random_state=0, **{**FAST, "n_epochs": 0}).fit(
+            lorenz_short)
+    report = est.fit_report_
+    assert report["regular_model"] and not report["ok"]
+    # ln 2 / t_pred: a rough estimate, of the order of the true 0.9
+    assert 0.3 < report["data_lambda_estimate"] < 3.0
+    assert est.lyapunov_spectrum_[0] < 0.25 * report["data_lambda_estimate"]
+
+
+def test_periodic_data_has_no_lambda_estimate_and_a_cycle_is_not_flagged():
+    from dsrnn.datasets import make_fitzhugh_nagumo
+
+    X = make_fitzhugh_nagumo(6000, noise=0.05, random_state=0)
+    est = PLRNNRegressor(random_state=0, **{**FAST, "n_epochs": 0}).fit(X)
+    assert est.fit_report_["data_lambda_estimate"] == 0.0
+    assert not est.fit_report_["regular_model"]
+
+
+def test_score_and_scorers_are_the_fit_validation_measure(fitted, lorenz_short):
+    """score(), make_state_space_scorer() and the validator compute one number."""
+    from dsrnn._auto import transient_steps
+    from dsrnn._scoring import free_run_measures, scoring_setup
+    from dsrnn.metrics import make_power_spectrum_scorer, make_state_space_scorer
+
+    X = lorenz_short[:2500]
+    setup = scoring_setup(len(X), fitted.warmup_, transient_steps(fitted.correlation_time_))
+    direct = free_run_measures(fitted.model_.numpy_params(), [fitted._view(X)], setup)
+    assert fitted.score(X) == -direct["D_stsp"]
+    assert make_state_space_scorer()(fitted, X) == -direct["D_stsp"]
+    assert make_power_spectrum_scorer()(fitted, X) == -direct["D_H"]
+    # keywords of the literature's measure select the predict-based path explicitly
+    assert make_state_space_scorer(n_bins=10)(fitted, X) != fitted.score(X)
+
+
+def test_short_series_cannot_rank_models_and_score_says_so(fitted, lorenz_short):
+    with pytest.warns(UserWarning, match="cannot rank models"):
+        fitted.score(lorenz_short[:1500])
+
+
+def test_predict_generate_and_score_see_the_data_as_fit_did(lorenz_short):
+    """With smoothing, the rows a run is warmed up on are smoothed as in fit."""
+    from dsrnn._starts import warm_states
+    from dsrnn.preprocessing import smooth
+
+    noisy = lorenz_short + np.random.default_rng(0).normal(0, 0.5, lorenz_short.shape)
+    est = PLRNNRegressor(dt=0.01, random_state=0, smoothing=9, **FAST).fit(noisy)
+    assert est.smoothing_window_ == 9
+    W = est.warmup_
+    X = noisy[:W + 1 + 30]
+    view = smooth((X[:W + 1] - est.mean_) / est.scale_, 9)
+    _, pred = warm_states(est.model_.numpy_params(), view, return_predictions=True)
+    np.testing.assert_allclose(est.predict(X)[1:W + 1], pred * est.scale_ + est.mean_,
+                               rtol=1e-10)
+    # generate from the same rows is predict's free run
+    np.testing.assert_allclose(est.generate(30, prefix=X[:W + 1]), est.predict(X)[W + 1:],
+                               rtol=1e-10)
+    raw = PLRNNRegressor(dt=0.01, random_state=0, smoothing=0, **FAST).fit(noisy)
+    raw.model_ = est.model_  # same model, no smoothing: the forced rows differ
+    assert not np.allclose(raw.predict(X)[1:W + 1], est.predict(X)[1:W + 1])

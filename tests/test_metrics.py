@@ -667,8 +667,9 @@ def test_scorers_pickle_and_repr():
     ):
         clone = pickle.loads(pickle.dumps(scorer))
         assert repr(clone) == repr(scorer)
-    assert repr(make_state_space_scorer(n_bins=20)) == (
-        "make_state_space_scorer(n_transient=100, n_bins=20)"
+    assert repr(make_state_space_scorer(n_bins=20)) == "make_state_space_scorer(n_bins=20)"
+    assert repr(make_power_spectrum_scorer(n_transient=50)) == (
+        "make_power_spectrum_scorer(n_transient=50)"
     )
 
 

@@ -9,6 +9,8 @@ from dsrnn._scoring import (
     compare_state_space,
     data_floors,
     free_run_measures,
+    missed_mass,
+    scoring_setup,
     state_space_kl,
 )
 from dsrnn._starts import (
@@ -173,3 +175,31 @@ def test_runs_on_one_attractor_in_ten_dimensions_are_one_group():
     runs += 0.3 * rng.standard_normal(runs.shape)
     s = summarize_runs(runs, np.ones(10), np.zeros(10))
     assert len(group_attractors(s)) == 1
+
+
+def test_every_observed_dimension_counts_in_the_state_space_measure():
+    """A run that is right in three columns and wrong in the fourth (or sixth) scores worse."""
+    rng = np.random.default_rng(0)
+    for n_dims in (4, 6):  # a histogram below 6 dimensions, the mixture from 6 on
+        ref = rng.standard_normal((6000, n_dims))
+        same = rng.standard_normal((1, 6000, n_dims))
+        wrong = same.copy()
+        wrong[..., -1] = 0.2 * wrong[..., -1] + 2.0  # only the last column is off
+        assert compare_state_space([ref], wrong) > 5 * compare_state_space([ref], same) + 0.1
+
+
+def test_missed_mass_sees_a_model_that_covers_half_the_data():
+    t = np.linspace(0, 200 * np.pi, 20000)
+    ref = np.column_stack([np.cos(t), np.sin(t)])
+    whole = ref[None, ::2]
+    half = ref[None, ref[:, 0] > 0]
+    assert missed_mass([ref], whole) < 0.02
+    assert 0.45 < missed_mass([ref], half) < 0.55
+    assert np.isnan(missed_mass([np.zeros((100, 6))], np.zeros((1, 100, 6))))
+
+
+def test_scoring_setup_pools_as_many_rows_as_the_series_and_rejects_short_ones():
+    setup = scoring_setup(8000, warmup=20, n_transient=100)
+    assert setup.n_starts * setup.n_steps == 8000 and setup.warmup == 20
+    with pytest.raises(ValueError, match="at least warmup_ \\+ 2 = 22 rows"):
+        scoring_setup(21, warmup=20, n_transient=100)
