@@ -26,6 +26,7 @@ Run it from the source tree (each fit takes about a minute on two cores)::
     python benchmarks/bench_systems.py --systems henon rossler --seeds 0 1
     python benchmarks/bench_systems.py --out results.json   # also keep every row
     python benchmarks/bench_systems.py --auto-only          # only the "auto" choices
+    python benchmarks/bench_systems.py --set n_epochs=100   # an ablation: other parameters
 
 The summary table is printed in reStructuredText, ready for ``docs/performance.rst``.
 """
@@ -33,6 +34,7 @@ The summary table is printed in reStructuredText, ready for ``docs/performance.r
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import sys
 import time
@@ -113,7 +115,7 @@ def evaluate(est: PLRNNRegressor, test: np.ndarray) -> dict:
                 D_H=float(power_spectrum_distance(test, run)))
 
 
-def run_case(case: str, seeds, n_train: int, log) -> list[dict]:
+def run_case(case: str, seeds, n_train: int, log, params: dict | None = None) -> list[dict]:
     d = case_data(case, n_train)
     floor = dict(noisy_D_stsp=_d_stsp(d["test"], d["train"]),
                  noisy_D_H=float(power_spectrum_distance(d["test"], d["train"])))
@@ -125,7 +127,7 @@ def run_case(case: str, seeds, n_train: int, log) -> list[dict]:
         start = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            est = PLRNNRegressor(dt=d["dt"], random_state=seed).fit(d["train"])
+            est = PLRNNRegressor(dt=d["dt"], random_state=seed, **(params or {})).fit(d["train"])
         fit_time = time.perf_counter() - start
         res = evaluate(est, d["test"])
         own = float(est.lyapunov_spectrum_[0])
@@ -216,13 +218,23 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="write every row as JSON")
     parser.add_argument("--auto-only", action="store_true",
                         help="print only the automatic step parameters of every case")
+    parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE",
+                        help="estimator parameters other than the defaults (an ablation), "
+                             "e.g. --set n_epochs=100 n_init=1; values are Python literals")
     args = parser.parse_args(argv)
+    params = {}
+    for item in args.set:
+        name, _, value = item.partition("=")
+        try:
+            params[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[name] = value  # a plain string, e.g. backend=torch
     if args.auto_only:
         print(auto_table(args.systems, args.n_train))
         return 0
     rows = []
     for case in args.systems:
-        rows += run_case(case, args.seeds, args.n_train, lambda s: print(s, flush=True))
+        rows += run_case(case, args.seeds, args.n_train, lambda s: print(s, flush=True), params)
         if args.out:
             args.out.write_text(json.dumps(rows, indent=1, default=float))
     print()
