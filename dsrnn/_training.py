@@ -203,7 +203,10 @@ def _train_stf_impl(
         if warn:
             n_rollbacks += 1
         model.load_state_dict(best["state"])  # in place: numpy views stay valid
-        lr_scale *= 0.5
+        # divergences halve the learning rate every time (they stop training after 5);
+        # collapses, which may recur through a long training, at most three times
+        if warn or lr_scale * 0.5 >= _MIN_COLLAPSE_LR_SCALE:
+            lr_scale *= 0.5
         if workspace is not None:
             optimizer.reset()
         else:
@@ -339,6 +342,10 @@ def _load_optimizer_state(optimizer, model, state: dict) -> None:
             "exp_avg": torch.as_tensor(state["m"][name], dtype=param.dtype).to(param.device),
             "exp_avg_sq": torch.as_tensor(state["v"][name], dtype=param.dtype).to(param.device),
         }
+
+
+#: The learning rate is not lowered below this fraction by collapse rollbacks.
+_MIN_COLLAPSE_LR_SCALE = 0.125
 
 
 class _StopTraining(Exception):

@@ -423,3 +423,22 @@ def test_predict_generate_and_score_see_the_data_as_fit_did(lorenz_short):
     raw = PLRNNRegressor(dt=0.01, random_state=0, smoothing=0, **FAST).fit(noisy)
     raw.model_ = est.model_  # same model, no smoothing: the forced rows differ
     assert not np.allclose(raw.predict(X)[1:W + 1], est.predict(X)[1:W + 1])
+
+
+def test_predict_is_the_training_unroll(fitted, lorenz_short):
+    """predict's warm-up and free run are STF's forced unroll with no forcing after the warm-up."""
+    import torch
+
+    W, tau = fitted.warmup_, 40
+    X = lorenz_short[500:500 + W + 1 + tau]
+    Y = fitted.predict(X)
+    x = np.concatenate([fitted._view(X[:W + 1]), np.zeros((tau, 3))])  # rows after W unused
+    model = fitted.model_.double()
+    try:
+        with torch.no_grad():
+            preds = model.forced_unroll(torch.from_numpy(x[None]), forcing_interval=tau + 1,
+                                        warmup=W)[0].numpy()
+    finally:
+        fitted.model_.float()
+    np.testing.assert_allclose(Y[W + 1:], preds * fitted.scale_ + fitted.mean_, rtol=1e-9,
+                               atol=1e-9)

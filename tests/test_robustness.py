@@ -496,3 +496,27 @@ def test_n_iter_no_change_without_validation_counts_epochs_without_a_lower_loss(
         warnings.simplefilter("ignore", ConvergenceWarning)
         est.fit(X)
     assert [h["epoch"] for h in est.history_] == list(range(1, 9))
+
+
+def test_repeated_collapse_rollbacks_lower_the_learning_rate_at_most_three_times():
+    """A model that keeps collapsing is rolled back again and again; the rate stays usable."""
+    from dsrnn._model import ShallowPLRNN, init_plrnn_parameters
+    from dsrnn._training import TrainConfig, train_stf
+
+    model = ShallowPLRNN(2, 4, 8).load_numpy_params(
+        init_plrnn_parameters(4, 8, np.random.default_rng(0)))
+    series = [np.random.default_rng(1).standard_normal((500, 2)).astype(np.float32)]
+    calls = []
+
+    def validate():  # the initialization is fine, every later epoch has collapsed
+        calls.append(1)
+        return {"selection": 1.0 if len(calls) == 1 else 9.0, "collapsed": len(calls) > 1}
+
+    config = TrainConfig(seq_len=10, forcing_interval=5, warmup=2, n_epochs=60,
+                         batches_per_epoch=2, batch_size=4, learning_rate=1e-3, lr_decay=1.0,
+                         gradient_clip=10.0, n_iter_no_change=None, backend="numpy")
+    history, best_epoch, _ = train_stf(model, series, config, np.random.default_rng(0),
+                                       validate=validate)
+    assert sum(bool(r.get("recovered")) for r in history) >= 10  # every 5 collapsed epochs
+    assert best_epoch == 0
+    assert min(r["lr"] for r in history[1:]) == pytest.approx(1e-3 / 8)
