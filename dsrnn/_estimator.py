@@ -1042,11 +1042,13 @@ class PLRNNRegressor(BaseEstimator):
         of the data: free runs from 8 points along ``X`` (each warmed up on the
         ``warmup_ + 1`` rows before it, then ``n_transient`` steps dropped) are
         pooled to as many rows as ``X`` has and compared with ``X`` by
-        :math:`KL(p_{runs} \| p_X)` over all observed dimensions (a histogram
+        :math:`KL(p_X \| p_{runs})` over all observed dimensions (a histogram
         below 6 dimensions, a Gaussian mixture from 6 on; 3-d delay coordinates
         for a single variable), after standardizing and smoothing ``X`` as
-        ``fit`` did (see "The data's view" in the user guide). 0 is a perfect
-        match; a run that blows up scores ``-inf``. The same number as
+        ``fit`` did (see "The data's view" in the user guide). The runs are
+        compared as they would be observed: with the level of white noise (0 to
+        10 % of the std) that matches ``X`` best. 0 is a perfect match; a run
+        that blows up scores ``-inf``. The same number as
         ``make_state_space_scorer()``.
 
         Short series cannot rank models: at 2,000 rows a noisy stretch of

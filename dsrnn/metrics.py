@@ -1061,9 +1061,10 @@ def make_state_space_scorer(*, n_transient: Optional[int] = None, **kwargs):
     <dsrnn.PLRNNRegressor.score>`: the measure its fit validates and selects
     models with. Free runs from 8 points along ``X`` (each warmed up on the
     ``warmup_ + 1`` rows before it, ``n_transient`` steps dropped), pooled to
-    ``len(X)`` rows, are compared with ``X`` by :math:`KL(p_{runs} \| p_X)`
+    ``len(X)`` rows, are compared with ``X`` by :math:`KL(p_X \| p_{runs})`
     over all observed dimensions, with ``X`` standardized and smoothed as in
-    ``fit``. Its ranking of models was measured per fold length (user guide,
+    ``fit`` and the runs observed with the level of white noise that matches
+    ``X`` best. Its ranking of models was measured per fold length (user guide,
     "Model selection"); below 2,000 rows it warns that it cannot rank.
 
     With keyword arguments of :func:`state_space_divergence` (or for an
@@ -1079,9 +1080,10 @@ def make_state_space_scorer(*, n_transient: Optional[int] = None, **kwargs):
     teacher-forces the model through its warm-up of :math:`W` =
     ``estimator.warmup_`` rows and then runs freely for the rest of ``X``'s
     length. Its first :math:`W + 1 + n_{tr}` rows are dropped. All of ``X``
-    is kept as the reference. At fold-sized lengths this direction scores
-    sample size as much as the model (two stretches of the true system
-    differ by 0.67 at 5,000 rows); prefer the default for searches.
+    is kept as the reference. One run and no noise matching: at fold-sized
+    lengths this scores sample size and noise as much as the model (two
+    stretches of the true system differ by 0.67 at 5,000 rows); prefer the
+    default for searches.
 
     Parameters
     ----------

@@ -110,17 +110,23 @@ def test_analyze_attractors_finds_both_fixed_points_of_a_bistable_model():
     assert spectrum[0] == pytest.approx(np.log(0.9) / 0.5)
 
 
-def test_state_space_kl_is_robust_to_noise_and_punishes_collapse():
+def test_state_space_comparison_is_robust_to_noise_and_punishes_collapse():
     rng = np.random.default_rng(0)
     t = np.arange(20000) * 0.05
     clean = np.column_stack([np.sin(t), np.sin(2 * t + 0.5)])
     noisy = clean + 0.05 * rng.standard_normal(clean.shape)
-    reference = noisy[-4000:]
-    floor = max(state_space_kl(reference, noisy[:4000]), 0.1)  # as data_floors bounds it
-    # the clean truth stays below the warning threshold of 3 floors
-    assert state_space_kl(reference, clean[:4000]) < 3 * floor
-    assert state_space_kl(reference, np.full((4000, 2), 0.2)) > 10 * floor
-    assert state_space_kl(reference, clean[:4000] + 5.0) > 10 * floor
+    reference = [noisy[-4000:]]
+    floor = max(compare_state_space(reference, noisy[None, :4000]), 0.1)  # as data_floors
+    # the clean truth, compared as it would be observed, stays below 3 floors ...
+    kl, level = compare_state_space(reference, clean[None, :4000], return_level=True)
+    assert kl < 3 * floor
+    assert 0.035 <= level <= 0.1  # of the order of the noise (0.05 / 0.71 of the std)
+    # ... while as it is, it does not: the comparison without noise matching
+    assert state_space_kl(reference[0], clean[:4000]) > kl
+    assert compare_state_space(reference, np.full((1, 4000, 2), 0.2)) > 10 * floor
+    assert compare_state_space(reference, clean[None, :4000] + 5.0) > 10 * floor
+    half = clean[:4000][clean[:4000, 0] > 0][None]  # half the attractor
+    assert compare_state_space(reference, half) > 3 * floor
     # six or more dimensions: the mixture estimate, same verdicts
     wide = np.column_stack([noisy] * 3)
     assert state_space_kl(wide[-4000:], np.column_stack([clean] * 3)[:4000]) < \
