@@ -1,0 +1,92 @@
+"""The lambda_max bias of a training configuration, from the models along one training.
+
+A kept model is one draw from a sequence that fluctuates from epoch to epoch, so comparing
+configurations by their kept models needs many seeds. This script trains once
+(``n_init=1``) and takes the largest Lyapunov exponent of the models at epochs 100, 110,
+..., 200 (30,000 steps each from a start warmed up on the clean test stretch, QR every 5
+steps); the mean of their errors measures the configuration's bias with far less seed
+noise. Data as in ``bench_systems.py`` (100,000 rows, 5 % noise). Run from the source
+tree::
+
+    python benchmarks/bench_bias.py lorenz63                      # the defaults, seed 0
+    python benchmarks/bench_bias.py lorenz63 --seed 1 --set n_hidden=300
+    python benchmarks/bench_bias.py lorenz63 --clean              # noise-free training data
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_systems import CASES, case_data  # noqa: E402
+
+from dsrnn import PLRNNRegressor  # noqa: E402
+from dsrnn.datasets import SYSTEMS  # noqa: E402
+
+EPOCHS = range(100, 201, 10)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("case", choices=[c for c in CASES if c != "bundled"])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--clean", action="store_true", help="train on noise-free data")
+    parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE",
+                        help="estimator parameters other than the defaults")
+    args = parser.parse_args(argv)
+    params = {}
+    for item in args.set:
+        name, _, value = item.partition("=")
+        try:
+            params[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[name] = value
+    d = case_data(args.case, 100_000)
+    train = d["train"]
+    if args.clean:
+        system, observed = CASES[args.case]
+        kw = {} if observed is None else {"observed": observed}
+        train = SYSTEMS[system].make(100_000, random_state=1, **kw)
+    states = []
+
+    def keep(est, record):
+        if record["epoch"] in EPOCHS:
+            states.append(copy.deepcopy(est.model_.state_dict()))
+
+    kw = dict(dt=d["dt"], random_state=args.seed, n_init=1, lyapunov_steps=0, callback=keep)
+    kw.update(params)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = PLRNNRegressor(**kw).fit(train)
+    fit_time = time.perf_counter() - start
+    prefix = d["test"][: est.warmup_ + 1]
+    truth = float(d["spectrum"][0])
+    errors = []
+    for state in states:
+        est.model_.load_state_dict(state)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            lam = est.lyapunov_spectrum(30_000, prefix=prefix, reorthonormalize_every=5)[0]
+        errors.append(100 * (lam - truth) / truth)
+    errors = np.array(errors)
+    kept = errors[errors > -50]  # a model on a cycle or a fixed point is not a bias sample
+    print(f"{args.case} seed {args.seed} {params or 'defaults'}{' clean' if args.clean else ''}: "
+          f"fit {fit_time:.0f} s, mean error {kept.mean():+.1f} % over {kept.size} of "
+          f"{errors.size} epochs (range {kept.min():+.1f} … {kept.max():+.1f} %); per epoch "
+          f"{np.round(errors, 1).tolist()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
