@@ -442,3 +442,17 @@ def test_predict_is_the_training_unroll(fitted, lorenz_short):
         fitted.model_.float()
     np.testing.assert_allclose(Y[W + 1:], preds * fitted.scale_ + fitted.mean_, rtol=1e-9,
                                atol=1e-9)
+
+
+def test_a_long_warm_up_on_short_data_fits_without_crashing(lorenz_short):
+    """seq_len=20, warmup=300 on 2,500 rows crashed 5b09164 (n_steps = -51) half-fitted."""
+    import warnings as _w
+
+    kw = dict(FAST, seq_len=20, warmup=300)
+    with _w.catch_warnings(record=True) as caught:
+        _w.simplefilter("always")
+        est = PLRNNRegressor(dt=0.01, random_state=0, **kw).fit(lorenz_short[:2500])
+    assert est.warmup_ == 300 and est.fit_report_["reference"] == "training"
+    assert any("No validation" in str(w.message) for w in caught)  # said, not silent
+    assert est.generate(10).shape == (10, 3)
+    assert np.isfinite(est.fit_report_["D_stsp"])
