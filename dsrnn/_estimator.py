@@ -358,8 +358,9 @@ class PLRNNRegressor(BaseEstimator):
         floors ``stsp_ratio`` and ``dh_ratio``, ``selection`` (the mean of the
         two ratios, the model-selection criterion, lower is better),
         ``n_collapsed`` (runs ending on a fixed point, a cycle or a blow-up),
-        ``collapsed`` and, where a collapsed model was rolled back,
-        ``recovered``.
+        ``missed_mass`` and ``noise_level`` (see ``fit_report_`` and the user
+        guide), ``collapsed`` and, where a collapsed model was rolled back,
+        ``recovered``. With ``warm_start`` the list grows.
     best_epoch_ : int
         Epoch whose parameters were kept (0 is the initialization).
     init_selection_ : ndarray of shape (n_init,)
