@@ -52,13 +52,13 @@ _REGULAR_FRACTION = 0.25
 #: covers only part of the attractor (one wing of Lorenz-63: 0.46; a clean true
 #: trajectory against noisy data: 0.003-0.09, see _scoring.missed_mass).
 _MAX_MISSED = 0.2
-#: Below this many rows, and below this many correlation times, a state-space score
-#: cannot rank models reliably (measured with benchmarks/bench_scoring.py, rates in
+#: Below this many rows, or this many correlation times, a state-space score cannot rank
+#: models reliably (measured with benchmarks/bench_scoring.py, rates in
 #: docs/model_selection.rst: Lorenz-63, t_c 19 steps, ranked the truth above a
-#: tenth-trained model in 35 % of 2,000-row folds and 70 % of 5,000-row folds; the Henon
-#: map, t_c 1, in 95 % at 2,000 rows); score() and the scorers warn.
+#: tenth-trained model in 35-80 % of folds up to 10,000 rows and in 90 % at 20,000, about
+#: 1,000 t_c; the Henon map, t_c 1, in 95 % at 2,000 rows); score() and the scorers warn.
 _SHORT_SCORE = 2000
-_SHORT_SCORE_TC = 250
+_SHORT_SCORE_TC = 1000
 _INITS = ("ridge", "random")
 
 
@@ -1058,9 +1058,10 @@ class PLRNNRegressor(BaseEstimator):
 
         Short series cannot rank models: on 2,000-row folds of noisy Lorenz-63
         data the true system scored better than a tenth-trained model in only
-        35 % of the folds, on 20,000 rows in 90 % (the rates per length are in
-        the user guide). A ``UserWarning`` says so below 2,000 rows or 250
-        correlation times (``correlation_time_``), whichever is more.
+        35 % of the folds, on 20,000 rows (about 1,000 correlation times) in
+        90 % (the rates per length are in the user guide). A ``UserWarning``
+        says so below 2,000 rows or 1,000 correlation times
+        (``correlation_time_``), whichever is more.
 
         Parameters
         ----------

@@ -1065,7 +1065,7 @@ def make_state_space_scorer(*, n_transient: Optional[int] = None, **kwargs):
     over all observed dimensions, with ``X`` standardized and smoothed as in
     ``fit`` and the runs observed with the level of white noise that matches
     ``X`` best. Its ranking of models was measured per fold length (user guide,
-    "Model selection"); below 2,000 rows or 250 correlation times it warns that
+    "Model selection"); below 2,000 rows or 1,000 correlation times it warns that
     it cannot rank reliably.
 
     With keyword arguments of :func:`state_space_divergence` (or for an
