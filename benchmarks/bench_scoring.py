@@ -32,7 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dsrnn import PLRNNRegressor  # noqa: E402
-from dsrnn._scoring import SCORE_STARTS, compare_state_space  # noqa: E402
+from dsrnn._scoring import SCORE_STARTS, compare_state_space, delay_lag  # noqa: E402
 from dsrnn.datasets import SYSTEMS  # noqa: E402
 from dsrnn.metrics import make_state_space_scorer, state_space_divergence  # noqa: E402
 
@@ -46,9 +46,7 @@ def truth_score(est, fold: np.ndarray, clean: np.ndarray, rng) -> float:
     starts = rng.integers(0, len(clean) - n_steps, size=SCORE_STARTS)
     runs = np.stack([clean[s:s + n_steps] for s in starts])
     runs = (runs - est.mean_) / est.scale_
-    lag = 0
-    if fold.shape[1] == 1:
-        lag = max(1, int(round(est.correlation_time_ / 2)))
+    lag = delay_lag(est.correlation_time_, len(fold)) if fold.shape[1] == 1 else 0
     return -compare_state_space([est._view(fold)], runs, lag)
 
 

@@ -119,9 +119,9 @@ def correlation_time(series: list[np.ndarray], max_lag: int | None = None) -> fl
 
 def _state_vectors(x: np.ndarray, t_c: float) -> np.ndarray:
     """The rows of ``x``, or a 3-d delay embedding (lag ``t_c / 2``) of a single variable."""
-    from ._scoring import embedded  # the embedding the fit's comparisons use
+    from ._scoring import delay_lag, embedded  # the embedding the fit's comparisons use
 
-    return embedded(x, max(1, int(round(t_c / 2))))
+    return embedded(x, delay_lag(t_c))
 
 
 def predictability_time(series: list[np.ndarray], t_c: float, *, n_pairs: int = 2000,

@@ -23,6 +23,7 @@ from ._scoring import (
     MeasureSetup,
     compare_state_space,
     data_floors,
+    delay_lag,
     free_run_measures,
     scoring_setup,
 )
@@ -670,8 +671,7 @@ class PLRNNRegressor(BaseEstimator):
         embed_lag = 0
         if N == 1:
             shortest = min([len(s) for s in reference + train] + [val_setup.n_steps])
-            lag = max(1, int(round(auto.correlation_time / 2)))
-            embed_lag = lag if shortest > 2 * lag + 10 else 0
+            embed_lag = delay_lag(auto.correlation_time, shortest)
         val_setup = replace(val_setup, embed_lag=embed_lag)
         report_setup = replace(report_setup, embed_lag=embed_lag)
         validation = None
@@ -1093,10 +1093,7 @@ class PLRNNRegressor(BaseEstimator):
         if n_transient is None:
             n_transient = transient_steps(self.correlation_time_)
         n_transient = check_int(n_transient, "n_transient", 0)
-        lag = 0
-        if X.shape[1] == 1:
-            lag = max(1, int(round(self.correlation_time_ / 2)))
-            lag = lag if len(X) > 2 * lag + 10 else 0
+        lag = delay_lag(self.correlation_time_, len(X)) if X.shape[1] == 1 else 0
         setup = scoring_setup(len(X), self.warmup_, n_transient, lag)
         enough = int(max(_SHORT_SCORE, _SHORT_SCORE_TC * self.correlation_time_))
         if len(X) < enough:

@@ -41,7 +41,7 @@ from .metrics import (
 
 __all__ = ["MeasureSetup", "free_run_measures", "scoring_setup", "SCORE_STARTS", "data_floors",
            "selection_value", "state_space_kl", "compare_state_space", "embedded",
-           "missed_mass"]
+           "missed_mass", "delay_lag"]
 
 #: Floors are bounded below by these values, so that a reference the data matches almost
 #: perfectly (periodic data, where any two stretches coincide) does not make the ratios
@@ -76,6 +76,18 @@ def embedded(x: np.ndarray, lag: int) -> np.ndarray:
         return x
     v = x[..., 0]
     return np.stack([v[..., 2 * lag:], v[..., lag:-lag], v[..., :-2 * lag]], axis=-1)
+
+
+def delay_lag(t_c: float, shortest: int | None = None) -> int:
+    """The delay-coordinate lag for a single observed variable: ``t_c / 2``, at least 1.
+
+    0 (no embedding) when ``shortest``, the length of the shortest array that must be
+    embedded alike, has no more than ``2 lag + 10`` rows.
+    """
+    lag = max(1, int(round(t_c / 2)))
+    if shortest is not None and shortest <= 2 * lag + 10:
+        return 0
+    return lag
 
 
 def _pooled(runs: np.ndarray, lag: int) -> np.ndarray:
