@@ -997,6 +997,21 @@ class PLRNNRegressor(BaseEstimator):
         Y = self._run(params, prefix, n_steps)  # the kernel's own warning is silenced there
         return _nan_after_divergence(Y, "generate", first_step=1)
 
+    def _one_series(self, X, method: str) -> np.ndarray:
+        """X checked for ``method`` of the fitted estimator: one series of its features."""
+        check_is_fitted(self)
+        check_feature_names(self, X, reset=False)
+        X = check_series(X, min_length=1)
+        if len(X) != 1:
+            raise ValueError(f"{method} takes one series (a 2-D array), not a list of series.")
+        X = X[0]
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but PLRNNRegressor is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        return X
+
     def predict(self, X):
         """Free run seeded by the start of X, with the same shape as X.
 
@@ -1014,17 +1029,7 @@ class PLRNNRegressor(BaseEstimator):
         -------
         Y : ndarray of shape (n_samples, n_features)
         """
-        check_is_fitted(self)
-        check_feature_names(self, X, reset=False)
-        X = check_series(X, min_length=1)
-        if len(X) != 1:
-            raise ValueError("predict takes one series (a 2-D array), not a list of series.")
-        X = X[0]
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but PLRNNRegressor is expecting "
-                f"{self.n_features_in_} features as input."
-            )
+        X = self._one_series(X, "predict")
         T = X.shape[0]
         W = min(self.warmup_, T - 1)
         Y = np.empty_like(X)
@@ -1079,17 +1084,7 @@ class PLRNNRegressor(BaseEstimator):
 
     def _score_measures(self, X, n_transient=None) -> dict:
         """``free_run_measures`` of free runs along X (the one path of score and scorers)."""
-        check_is_fitted(self)
-        check_feature_names(self, X, reset=False)
-        X = check_series(X, min_length=1)
-        if len(X) != 1:
-            raise ValueError("score takes one series (a 2-D array), not a list of series.")
-        X = X[0]
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but PLRNNRegressor is expecting "
-                f"{self.n_features_in_} features as input."
-            )
+        X = self._one_series(X, "score")
         if n_transient is None:
             n_transient = transient_steps(self.correlation_time_)
         n_transient = check_int(n_transient, "n_transient", 0)
