@@ -16,7 +16,6 @@ tree::
 from __future__ import annotations
 
 import argparse
-import ast
 import copy
 import sys
 import time
@@ -28,7 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_systems import CASES, case_data  # noqa: E402
+from bench_systems import CASES, case_data, parse_set  # noqa: E402
 
 from dsrnn import PLRNNRegressor  # noqa: E402
 from dsrnn.datasets import SYSTEMS  # noqa: E402
@@ -44,13 +43,7 @@ def main(argv=None) -> int:
     parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE",
                         help="estimator parameters other than the defaults")
     args = parser.parse_args(argv)
-    params = {}
-    for item in args.set:
-        name, _, value = item.partition("=")
-        try:
-            params[name] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            params[name] = value
+    params = parse_set(args.set)
     d = case_data(args.case, 100_000)
     train = d["train"]
     if args.clean:

@@ -210,6 +210,18 @@ def auto_table(cases, n_train: int) -> str:
                       rule])
 
 
+def parse_set(items: list[str]) -> dict:
+    """Estimator parameters from ``--set NAME=VALUE ...`` (values are Python literals)."""
+    params = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            params[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[name] = value  # a plain string, e.g. backend=torch
+    return params
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--systems", nargs="+", default=list(CASES), choices=list(CASES))
@@ -222,13 +234,7 @@ def main(argv=None) -> int:
                         help="estimator parameters other than the defaults (an ablation), "
                              "e.g. --set n_epochs=100 n_init=1; values are Python literals")
     args = parser.parse_args(argv)
-    params = {}
-    for item in args.set:
-        name, _, value = item.partition("=")
-        try:
-            params[name] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            params[name] = value  # a plain string, e.g. backend=torch
+    params = parse_set(args.set)
     if args.auto_only:
         print(auto_table(args.systems, args.n_train))
         return 0
