@@ -166,21 +166,30 @@ def state_space_kl(reference: np.ndarray, generated: np.ndarray) -> float:
 NOISE_LEVELS = (0.0, 0.01, 0.02, 0.035, 0.05, 0.07, 0.1)
 
 
-def noisy_runs(runs: np.ndarray, reference: list[np.ndarray], level: float) -> np.ndarray:
-    """``runs`` plus white noise of ``level`` times the reference's std per column.
+def observation_noise(runs: np.ndarray, reference: list[np.ndarray]):
+    """The draws and scale :func:`noisy_runs` uses: ``(z, std)``, ``z`` shaped as ``runs``.
 
     The draws are fixed (seed 0), so that every model, epoch and level is compared with
     the same noise: differences in score come from the models, not from the draws.
     """
+    std = np.concatenate(reference).std(axis=0)
+    return np.random.default_rng(0).standard_normal(runs.shape), std
+
+
+def noisy_runs(runs: np.ndarray, reference: list[np.ndarray], level: float,
+               noise=None) -> np.ndarray:
+    """``runs`` plus white noise of ``level`` times the reference's std per column.
+
+    ``noise``: :func:`observation_noise` of these runs, when already drawn.
+    """
     if level == 0:
         return runs
-    std = np.concatenate(reference).std(axis=0)
-    z = np.random.default_rng(0).standard_normal(runs.shape)
+    z, std = observation_noise(runs, reference) if noise is None else noise
     return runs + z * (level * std)
 
 
 def compare_state_space(reference: list[np.ndarray], runs: np.ndarray, lag: int = 0,
-                        return_level: bool = False):
+                        return_level: bool = False, noise=None):
     """:func:`state_space_kl` of runs (B, T, N) against reference series, noise-matched.
 
     Data carries observation noise; a model's free runs do not. Compared as they are, a
@@ -195,13 +204,16 @@ def compare_state_space(reference: list[np.ndarray], runs: np.ndarray, lag: int 
     each run embedded on its own, after the noise). From 6 dimensions on, the mixture
     estimate's unit bandwidth already exceeds any such noise: no levels are tried.
 
-    Returns the divergence, and with ``return_level`` also the level used.
+    Returns the divergence, and with ``return_level`` also the level used. ``noise``:
+    :func:`observation_noise` of these runs, when the caller drew it already.
     """
     ref = np.concatenate([embedded(r, lag) for r in reference])
     levels = NOISE_LEVELS if ref.shape[1] < _GMM_DIMS else (0.0,)
+    if len(levels) > 1 and noise is None:  # drawn once for all levels
+        noise = observation_noise(runs, reference)
     best = (np.inf, 0.0)
     for level in levels:
-        kl = state_space_kl(ref, _pooled(noisy_runs(runs, reference, level), lag))
+        kl = state_space_kl(ref, _pooled(noisy_runs(runs, reference, level, noise), lag))
         if kl < best[0]:
             best = (kl, level)
     return best if return_level else best[0]
@@ -320,8 +332,10 @@ def free_run_measures(params: dict, reference: list[np.ndarray], setup: MeasureS
         missed = 1.0
         level = np.nan
     else:
-        d_stsp, level = compare_state_space(reference, runs, setup.embed_lag, return_level=True)
-        observed = noisy_runs(runs, reference, level)  # the runs as the data would show them
+        noise = observation_noise(runs, reference)
+        d_stsp, level = compare_state_space(reference, runs, setup.embed_lag, return_level=True,
+                                            noise=noise)
+        observed = noisy_runs(runs, reference, level, noise)  # as the data would show them
         d_h = _dh(max(reference, key=len), observed)
         missed = missed_mass(reference, observed, setup.embed_lag)
     out = {"D_stsp": d_stsp, "D_H": d_h, "n_collapsed": n_collapsed, "n_diverged": n_diverged,
