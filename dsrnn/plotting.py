@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ._validation import check_columns, check_real, check_trajectory
 
@@ -146,6 +147,7 @@ def plot_attractor(
             )
         dims = tuple(range(min(3, n_dims)))
     dims = _check_dims(dims, n_dims, (2, 3))
+    new_axes = ax is None
     ax = _state_space_axes(ax, dims)
     kwargs.setdefault("lw", 0.3)
     ax.plot(*(X[:, d] for d in dims), **kwargs)
@@ -159,6 +161,8 @@ def plot_attractor(
     ax.set_ylabel(labels[1])
     if len(dims) == 3:
         ax.set_zlabel(labels[2])
+        if new_axes:  # a slightly smaller box, so that the z label is not cut off
+            ax.set_box_aspect(None, zoom=0.85)
     return ax
 
 
@@ -266,6 +270,10 @@ def plot_time_series(
 # ---------------------------------------------------------------------------
 # training
 # ---------------------------------------------------------------------------
+#: History entries where a smaller value means a better model.
+_LOWER_IS_BETTER = ("loss", "D_stsp", "D_H", "selection")
+
+
 def plot_history(
     history: Sequence[Mapping[str, Any]],
     keys: Sequence[str] = ("loss", "D_stsp", "D_H"),
@@ -285,7 +293,9 @@ def plot_history(
         Quantities to plot, one panel each. Keys that no epoch recorded (e.g.
         the validation measures when ``validation_fraction=0``) are skipped.
         Non-finite values (a diverged validation run) leave gaps. The y-axis is
-        logarithmic where all values are positive.
+        logarithmic where all values are positive. The panels of the loss and
+        the validation measures (``loss``, ``D_stsp``, ``D_H``, ``selection``)
+        say that lower is better; epochs are whole numbers on the x-axis.
     best_epoch : int, default=None
         Marks this epoch with a vertical line (e.g. ``est.best_epoch_``).
     axes : sequence of matplotlib Axes, default=None
@@ -347,6 +357,9 @@ def plot_history(
             ax.axvline(best_epoch, color="0.5", ls=":", lw=1.0)
         ax.set_title(key)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if key in _LOWER_IS_BETTER:
+            ax.set_ylabel("lower is better")
     return fig
 
 
@@ -533,6 +546,7 @@ def plot_spectrum(
     spectrum: Any,
     *,
     reference: Any = None,
+    unit: str = "1/time unit",
     ax: Optional[Axes] = None,
     **kwargs,
 ) -> Axes:
@@ -545,6 +559,9 @@ def plot_spectrum(
     reference : array-like of shape (k,), default=None
         Reference exponents (e.g. the true system's), drawn as crosses at ranks
         ``1..k``.
+    unit : str, default="1/time unit"
+        Unit of the exponents, shown on the y-axis: the estimator gives them per
+        time unit of ``dt``; pass ``"1/step"`` for a map or ``dt=1``.
     ax : matplotlib Axes, default=None
         Where to draw; ``None`` creates a new figure.
     **kwargs
@@ -560,9 +577,11 @@ def plot_spectrum(
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from dsrnn.plotting import plot_spectrum
-    >>> ax = plot_spectrum([0.9, 0.01, -14.0, -20.0], reference=[0.906, 0.0, -14.57])
+    >>> ax = plot_spectrum([0.9, 0.01, -14.0, -20.0], reference=[0.904, 0.0, -14.57])
     >>> len(ax.lines)
     3
+    >>> ax.get_ylabel().endswith("(1/time unit)")
+    True
     """
     lam = np.asarray(spectrum, dtype=np.float64)
     if lam.ndim != 1 or lam.size == 0:
@@ -581,7 +600,8 @@ def plot_spectrum(
     ax.axhline(0.0, color="0.5", lw=0.8)
     ax.set_yscale("symlog", linthresh=1.0)
     ax.set_xlabel("rank $i$")
-    ax.set_ylabel(r"$\lambda_i$")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel(rf"$\lambda_i$ ({unit})")
     ax.legend(loc="best", fontsize="small")
     return ax
 
@@ -675,6 +695,15 @@ def plot_cycles(
     points = list(result["observed"] if use_observed else result["cycles"])
     n_dims = points[0].shape[1] if points else max(len(tuple(dims)), 2)
     dims = _check_dims(dims, n_dims, (2, 3))
+    if ax is None:  # a figure of its own: label the axes as plot_attractor does
+        ax = _state_space_axes(ax, dims)
+        letter = "x" if use_observed else "z"
+        names = [f"${letter}_{{{d + 1}}}$" for d in dims]
+        ax.set_xlabel(names[0])
+        ax.set_ylabel(names[1])
+        if len(dims) == 3:
+            ax.set_zlabel(names[2])
+            ax.set_box_aspect(None, zoom=0.85)
     ax = _state_space_axes(ax, dims)
     wanted = None if orders is None else {int(k) for k in np.atleast_1d(orders)}
     labelled = set()

@@ -209,3 +209,51 @@ def test_spectrum_sorted_with_reference():
     ax = plot_spectrum([-3.0, 0.5, 0.0], reference=[0.906, 0.0, -14.57])
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.5, 0.0, -3.0])
     assert ax.lines[1].get_label() == "reference"
+
+
+# ---------------------------------------------------------------------------
+# every helper renders, with readable axes
+# ---------------------------------------------------------------------------
+def _render_every_helper():
+    """One figure per public helper, drawn with small inputs (name -> Axes or Figure)."""
+    from dsrnn.fixed_points import find_cycles
+
+    t = np.linspace(0, 20, 400)
+    X = np.column_stack([np.sin(t), np.cos(t), np.sin(2 * t)])
+    rng = np.random.default_rng(0)
+    params = {"A": np.full(3, 0.5), "W1": 0.3 * rng.standard_normal((3, 4)),
+              "W2": rng.standard_normal((4, 3)), "h1": np.zeros(3), "h2": rng.standard_normal(4),
+              "clipped": False}
+    cycles = find_cycles(params, order=1, n_restarts=20, random_state=0)
+    history = [{"epoch": e, "loss": 1.0 / e, "D_stsp": 2.0 / e} for e in range(1, 8)]
+    return {
+        "plot_attractor": plot_attractor(X),
+        "plot_time_series": plot_time_series(X, X[::-1], dt=0.05),
+        "plot_history": plot_history(history),
+        "plot_jacobian_norms": plot_jacobian_norms(np.logspace(0, 3, 50)),
+        "plot_lyapunov_convergence": plot_lyapunov_convergence(np.ones((20, 2)), dt=0.01),
+        "plot_spectrum": plot_spectrum([0.9, 0.0, -14.0, -20.0, -21.0], reference=[0.9, 0, -14.6]),
+        "plot_cycles": plotting.plot_cycles(cycles),
+    }
+
+
+def test_every_plotting_helper_renders_with_integer_ranks_and_epochs():
+    import io
+
+    drawn = _render_every_helper()
+    assert set(drawn) == set(plotting.__all__)  # a new helper must be added here
+    for name, obj in drawn.items():
+        fig = obj if isinstance(obj, Figure) else obj.figure
+        fig.savefig(io.BytesIO(), format="png")  # the whole figure renders
+        assert any(ax.get_xlabel() for ax in fig.axes), f"{name}: no x label"
+        for ax in fig.axes:
+            assert ax.get_ylabel() or ax.get_title(), f"{name}: a panel without a y label"
+    # ranks and epochs are whole numbers; exponents have a unit; losses say which way is good
+    spectrum_ax = drawn["plot_spectrum"]
+    ticks = [v for v in spectrum_ax.get_xticks() if 1 <= v <= 5]
+    assert ticks and all(float(v).is_integer() for v in ticks)
+    assert "1/time unit" in spectrum_ax.get_ylabel()
+    assert "1/step" in plot_spectrum([0.4, -1.6], unit="1/step").get_ylabel()
+    for ax in drawn["plot_history"].axes:
+        assert all(float(v).is_integer() for v in ax.get_xticks())
+        assert ax.get_ylabel() == "lower is better"
