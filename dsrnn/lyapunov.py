@@ -213,9 +213,10 @@ def plrnn_lyapunov_spectrum(
         Number of steps averaged over (after the transient), ``>= 1``.
     n_transient : int, default=1000
         Steps iterated first and discarded (the tangent frame is aligned during them).
-    reorthonormalize_every : int, default=5
-        Steps between QR factorisations (``1`` reproduces :func:`lyapunov_spectrum` with its
-        default to rounding error). Larger values are faster but the product of that many
+    reorthonormalize_every : int, default=1
+        Steps between QR factorisations, the same default as :func:`lyapunov_spectrum` and
+        :meth:`dsrnn.PLRNNRegressor.lyapunov_spectrum` (the two agree to rounding error).
+        Larger values are faster (5: about twice as fast) but the product of that many
         Jacobians must stay well conditioned: :math:`e^{(\lambda_1-\lambda_M)k} \ll 10^{16}`
         with per-step exponents. A :class:`RuntimeWarning` is raised when one QR step sees
         :math:`|R_{11}/R_{kk}| > 10^{13}`; then reduce this value.
@@ -241,9 +242,9 @@ def plrnn_lyapunov_spectrum(
     Notes
     -----
     Measured on 2 shared CPU cores (one BLAS thread) for a chaotic clipped model with M=20,
-    L=100 (``benchmarks/bench_lyapunov.py``): 100,000 steps take about 0.8 s with the default
-    ``reorthonormalize_every=5`` (orbit ~0.26 s, Jacobians ~0.25 s, QR steps ~0.2 s) and 1.7 s
-    with 1, against about 170 s extrapolated for a per-step ``torch.autograd`` Jacobian + QR
+    L=100 (``benchmarks/bench_lyapunov.py``): 100,000 steps take about 1.7 s with the default
+    ``reorthonormalize_every=1`` and 0.8 s with 5 (orbit ~0.26 s, Jacobians ~0.25 s, QR steps
+    ~0.2 s), against about 170 s extrapolated for a per-step ``torch.autograd`` Jacobian + QR
     loop; on a shared orbit the spectra agree to 3e-14 (every step) and 2e-11 (every 5 steps),
     for exponents spanning 0.22 to -1.80 per step. Memory is bounded (the orbit is iterated
     chunk by chunk as the recursion consumes it), so 10^6 steps or more are fine.

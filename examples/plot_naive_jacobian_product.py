@@ -100,7 +100,7 @@ print(f"last finite naive estimate (k = {last + 1}): {naive.estimates[last]:.3f}
 # runs it along a fresh orbit from the same initial condition (numpy, float64;
 # the fitted estimator's ``lyapunov_spectrum_`` is computed the same way).
 params = model.numpy_params()
-k_qr = 1  # re-orthonormalize every step (the library's default, 5, is faster)
+k_qr = 1  # re-orthonormalize every step (the library's default; 5 is about twice as fast)
 spectrum, history = plrnn_lyapunov_spectrum(
     params, z0, T, n_transient=n_transient, reorthonormalize_every=k_qr, dt=dt,
     return_history=True,
