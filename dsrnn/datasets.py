@@ -1650,7 +1650,7 @@ def load_lorenz63() -> Bunch:
             Sampling interval, 0.01 time units.
         lyapunov_spectrum : ndarray of shape (3,)
             Reference Lyapunov spectrum of Lorenz-63, descending, in units of
-            1/time (about 0.906, 0, -14.57).
+            1/time (0.904, 0, -14.57).
         embedding_dim : int
             Embedding dimension, 3.
         lag : int

@@ -377,7 +377,7 @@ def ode_lyapunov_spectrum(
 
     Examples
     --------
-    Lorenz-63 (sigma=10, rho=28, beta=8/3); the reference spectrum is about (0.906, 0, -14.57)
+    Lorenz-63 (sigma=10, rho=28, beta=8/3); the reference spectrum is (0.904, 0, -14.57)
     and the sum is exactly -(sigma + 1 + beta) = -13.667 (a short, rough run here):
 
     >>> import numpy as np
@@ -610,7 +610,7 @@ def kaplan_yorke_dimension(spectrum: Any) -> float:
     Examples
     --------
     >>> from dsrnn.lyapunov import kaplan_yorke_dimension
-    >>> round(kaplan_yorke_dimension([0.906, 0.0, -14.572]), 3)
+    >>> round(kaplan_yorke_dimension([0.904, 0.0, -14.571]), 3)
     2.062
     """
     lam = np.array(spectrum, dtype=np.float64)
