@@ -74,10 +74,11 @@ def main(argv=None) -> int:
         errors.append(100 * (lam - truth) / truth)
     errors = np.array(errors)
     kept = errors[errors > -50]  # a model on a cycle or a fixed point is not a bias sample
+    summary = (f"mean error {kept.mean():+.1f} % over {kept.size} of {errors.size} epochs "
+               f"(range {kept.min():+.1f} … {kept.max():+.1f} %)" if kept.size
+               else f"no chaotic model in {errors.size} epochs")
     print(f"{args.case} seed {args.seed} {params or 'defaults'}{' clean' if args.clean else ''}: "
-          f"fit {fit_time:.0f} s, mean error {kept.mean():+.1f} % over {kept.size} of "
-          f"{errors.size} epochs (range {kept.min():+.1f} … {kept.max():+.1f} %); per epoch "
-          f"{np.round(errors, 1).tolist()}")
+          f"fit {fit_time:.0f} s, {summary}; per epoch {np.round(errors, 1).tolist()}")
     return 0
 
 
