@@ -121,7 +121,7 @@ print(f"orders {orders.start}..{orders.stop - 1}: {cycles.message} "
 # wings of the attractor spiral around :math:`C_\pm`; the origin sits where
 # the orbit switches between them.
 n_steps = 20_000 if FAST else 100_000
-Y = est.generate(n_steps + 1000, x0=data.test[0])[1000:]
+Y = est.generate(n_steps + 1000, prefix=data.test[: est.warmup_ + 1])[1000:]
 
 fig = plt.figure(figsize=(9, 4.2), layout="constrained")
 ax1 = fig.add_subplot(1, 2, 1, projection="3d")
