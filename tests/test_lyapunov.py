@@ -413,3 +413,15 @@ def test_no_warnings_on_regular_use():
         warnings.simplefilter("error")
         lyapunov_spectrum(henon, henon_jac, [0.1, 0.1], 100)
         plrnn_lyapunov_spectrum(chaotic_plrnn(), np.full(5, 0.1), 500)
+
+
+def test_naive_product_in_float32_overflows_at_its_own_limit():
+    """The float32 product breaks down where e^(lambda k) passes 3.4e38, not 1.8e308."""
+    J = np.full((3000, 1, 1), 2.0)  # lambda = ln 2 per step
+    res32 = jacobian_product_norms(J, dtype=np.float32)
+    res64 = jacobian_product_norms(J)
+    assert res32.breakdown_step == 128  # 2^128 > float32 max
+    assert res64.breakdown_step == 1024  # 2^1024 > float64 max
+    np.testing.assert_allclose(res32.estimates[:100], np.log(2.0), rtol=1e-6)
+    with pytest.raises(ValueError, match="float32 or float64"):
+        jacobian_product_norms(J, dtype=np.int64)
