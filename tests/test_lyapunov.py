@@ -425,3 +425,19 @@ def test_naive_product_in_float32_overflows_at_its_own_limit():
     np.testing.assert_allclose(res32.estimates[:100], np.log(2.0), rtol=1e-6)
     with pytest.raises(ValueError, match="float32 or float64"):
         jacobian_product_norms(J, dtype=np.int64)
+
+
+def test_every_lyapunov_entry_point_has_the_same_qr_interval_default():
+    """One default for how often the QR method re-orthonormalizes (it was 1 here, 5 there)."""
+    import inspect
+
+    from dsrnn import PLRNNRegressor
+    from dsrnn.lyapunov import lyapunov_spectrum
+
+    def default(fn):
+        return inspect.signature(fn).parameters["reorthonormalize_every"].default
+
+    defaults = {default(f) for f in (lyapunov_spectrum, plrnn_lyapunov_spectrum,
+                                     pn.plrnn_lyapunov_spectrum,
+                                     PLRNNRegressor.lyapunov_spectrum)}
+    assert defaults == {1}
