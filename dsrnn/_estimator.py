@@ -371,13 +371,16 @@ class PLRNNRegressor(BaseEstimator):
         Lyapunov spectrum of the trained model, in units of 1/time (divided by
         ``dt``), on the attractor the data lives on: the mean over free runs
         from eight points along the data (each after a warm-up on the data)
-        that end on that attractor, ``lyapunov_steps`` steps in all.
+        that end on that attractor, ``lyapunov_steps`` steps in all. Where
+        λ_max varies so much between the runs that the standard error of their
+        mean exceeds 1.5 % of it, λ_max alone is recomputed over runs up to eight
+        times longer; the standard error is ``fit_report_["lyapunov_max_stderr"]``.
     attractors_ : list of dict
         The invariant sets those eight runs end on, the data's first (see
         :func:`dsrnn._starts.analyze_attractors`): ``kind`` ("irregular",
         "cycle", "fixed point" or "diverged"), ``period``, ``n_starts``,
-        ``starts``, ``lyapunov_max``, ``D_stsp`` (to the data), ``mean`` and
-        ``std``. More than one entry means coexisting attractors (with a
+        ``starts``, ``lyapunov_max`` and its ``lyapunov_max_stderr``,
+        ``n_steps`` (per run), ``D_stsp`` (to the data), ``mean`` and ``std``. More than one entry means coexisting attractors (with a
         warning).
     fit_report_ : dict
         How close the kept model's free runs (from eight points along the
@@ -387,7 +390,8 @@ class PLRNNRegressor(BaseEstimator):
         the same way), ``stsp_ratio`` and ``dh_ratio``, ``n_collapsed``,
         ``n_starts``, ``reference`` ("held-out" or "training"), ``missed_mass``
         (the share of the data in histogram cells no run visits; NaN from 6
-        observed dimensions on),
+        observed dimensions on), ``lyapunov_max_stderr`` (the standard error of
+        ``lyapunov_spectrum_[0]`` over its runs, 1/time; NaN without a spectrum),
         ``data_lambda_estimate`` (a rough λ_max of the data, ln 2 over its
         predictability time; 0 for periodic data), ``regular_model`` (the data
         is irregular but the model's λ_max is below a quarter of that estimate:
@@ -750,6 +754,8 @@ class PLRNNRegressor(BaseEstimator):
             "stsp_ratio": float(measures["stsp_ratio"]), "dh_ratio": float(measures["dh_ratio"]),
             "n_collapsed": int(measures["n_collapsed"]), "n_starts": report_setup.n_starts,
             "missed_mass": float(measures["missed_mass"]),
+            "lyapunov_max_stderr": float(attractors[0]["lyapunov_max_stderr"])
+            if attractors else np.nan,
         }
         # Irregular data (nearest neighbours separate: a finite predictability time) and a
         # model whose runs along it are regular (lambda_max near 0 or below) do not match,

@@ -209,3 +209,25 @@ def test_scoring_setup_pools_as_many_rows_as_the_series_and_rejects_short_ones()
     assert setup.n_starts * setup.n_steps == 8000 and setup.warmup == 20
     with pytest.raises(ValueError, match="at least warmup_ \\+ 2 = 22 rows"):
         scoring_setup(21, warmup=20, n_transient=100)
+
+
+def test_lyapunov_runs_are_lengthened_until_the_mean_is_precise():
+    # the skew tent map, slopes 1/c and 1/(1 - c): lambda = -c ln c - (1 - c) ln(1 - c) per
+    # step, with a log-slope that jumps between two values (finite-time estimates fluctuate)
+    c = 0.3
+    tent = dict(A=np.array([1 / c]), W1=np.array([[-(1 / c + 1 / (1 - c))]]),
+                W2=np.array([[1.0]]), h1=np.array([0.0]), h2=np.array([-c]), clipped=False)
+    truth = -c * np.log(c) - (1 - c) * np.log(1 - c)
+    x = np.empty(3000)
+    x[0] = 0.123
+    for t in range(1, len(x)):
+        x[t] = x[t - 1] / c if x[t - 1] < c else (1 - x[t - 1]) / (1 - c)
+    kw = dict(warmup=1, n_transient=50, n_steps=800, dt=1.0, divergence=compare_state_space)
+    _, short = analyze_attractors(tent, [x[:, None]], max_factor=1, **kw)
+    spectrum, long = analyze_attractors(tent, [x[:, None]], **kw)
+    assert short[0]["n_steps"] == 100  # 800 steps over 8 starts, not lengthened
+    assert short[0]["lyapunov_max_stderr"] > 0.015 * short[0]["lyapunov_max"]
+    assert long[0]["n_steps"] > 100  # lengthened until the standard error is small
+    assert long[0]["lyapunov_max_stderr"] < short[0]["lyapunov_max_stderr"]
+    assert spectrum[0] == long[0]["lyapunov_max"]
+    assert abs(spectrum[0] - truth) < 4 * long[0]["lyapunov_max_stderr"]
