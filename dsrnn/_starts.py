@@ -346,7 +346,7 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
     mean = records[0]["lyapunov_max"]
     if (records[0]["kind"] == "irregular" and np.isfinite(err) and mean > 0
             and err > rel_stderr * mean and max_factor > 1):
-        # only lambda_max is recomputed (one tangent vector: a third of the cost per step)
+        # only lambda_max is recomputed, with one tangent vector
         factor = int(min(max_factor, np.ceil((err / (rel_stderr * mean)) ** 2)))
         for k in main:
             with warnings.catch_warnings():
