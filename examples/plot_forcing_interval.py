@@ -54,7 +54,10 @@ LAMBDA_TRUE = float(data.lyapunov_spectrum[0])  # Lorenz-63 from its equations: 
 # the "auto" rule picks for this data (0.4 of its predictability time)
 seq_len, warmup, tau_auto = 100, 50, 30
 taus = sorted({1, 5, tau_auto, seq_len})
-SAVED = Path(__file__).resolve().parents[1] / "data" / "examples"
+# the repository's data/examples/ (sphinx-gallery runs the script from its folder,
+# without __file__)
+SCRIPT = Path(globals().get("__file__", "plot_forcing_interval.py")).resolve()
+SAVED = SCRIPT.parent.parent / "data" / "examples"
 n_gen = 20_000 if FAST else len(data.test)
 n_drop = 1000
 

@@ -49,7 +49,10 @@ FAST = os.environ.get("DSRNN_EXAMPLES_FAST", "0") not in ("", "0")
 data = load_lorenz63()
 LAMBDA_TRUE = float(data.lyapunov_spectrum[0])  # Lorenz-63 from its equations: 0.904 per time unit
 
-SAVED = Path(__file__).resolve().parents[1] / "data" / "examples"
+# the repository's data/examples/ (sphinx-gallery runs the script from its folder,
+# without __file__)
+SCRIPT = Path(globals().get("__file__", "plot_grid_search.py")).resolve()
+SAVED = SCRIPT.parent.parent / "data" / "examples"
 X = data.data
 base = PLRNNRegressor(dt=data.dt, random_state=0)
 param_grid = {"forcing_interval": [5, 25, 100], "n_latent": [10, 20]}

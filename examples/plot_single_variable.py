@@ -39,7 +39,10 @@ from dsrnn.metrics import lyapunov_error, state_space_divergence
 from dsrnn.plotting import plot_attractor, plot_history, plot_time_series
 
 FAST = os.environ.get("DSRNN_EXAMPLES_FAST", "0") not in ("", "0")
-SAVED = Path(__file__).resolve().parents[1] / "data" / "examples" / "single_variable.npz"
+# the repository's data/examples/ (sphinx-gallery runs the script from its folder,
+# without __file__)
+SCRIPT = Path(globals().get("__file__", "plot_single_variable.py")).resolve()
+SAVED = SCRIPT.parent.parent / "data" / "examples" / "single_variable.npz"
 data = load_lorenz63()
 LAMBDA_TRUE = float(data.lyapunov_spectrum[0])  # Lorenz-63 from its equations: 0.904 per time unit
 

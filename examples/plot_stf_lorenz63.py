@@ -40,7 +40,10 @@ from dsrnn.metrics import lyapunov_error, power_spectrum_distance, state_space_d
 from dsrnn.plotting import plot_attractor, plot_history, plot_time_series
 
 FAST = os.environ.get("DSRNN_EXAMPLES_FAST", "0") not in ("", "0")
-SAVED = Path(__file__).resolve().parents[1] / "data" / "examples" / "stf_lorenz63.npz"
+# the repository's data/examples/ (sphinx-gallery runs the script from its folder,
+# without __file__)
+SCRIPT = Path(globals().get("__file__", "plot_stf_lorenz63.py")).resolve()
+SAVED = SCRIPT.parent.parent / "data" / "examples" / "stf_lorenz63.npz"
 
 data = load_lorenz63()
 LAMBDA_TRUE = float(data.lyapunov_spectrum[0])  # Lorenz-63 from its equations: 0.904 per time unit
