@@ -282,7 +282,8 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
     stretch (Rössler: ±15 % over 6,250 steps), lambda_max of those runs is
     recomputed over runs longer by the factor that brings the standard error to
     ``rel_stderr`` of the mean (at most ``max_factor``), with one tangent vector; the
-    other exponents keep the first runs' values.
+    other exponents keep the first runs' values. This is done only where lambda_max is
+    more than three standard errors above 0 (chaos; not a cycle or a torus).
 
     Returns
     -------
@@ -344,7 +345,9 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
     main = groups[0]
     err = _stderr([summaries[k].lyapunov_max for k in main])
     mean = records[0]["lyapunov_max"]
-    if (records[0]["kind"] == "irregular" and np.isfinite(err) and mean > 0
+    # only where the runs are clearly chaotic (lambda_max three standard errors above 0):
+    # on a limit cycle or a torus (lambda_max ~ 0) no length makes the relative error small
+    if (records[0]["kind"] == "irregular" and np.isfinite(err) and mean > 3 * err
             and err > rel_stderr * mean and max_factor > 1):
         # only lambda_max is recomputed, with one tangent vector
         factor = int(min(max_factor, np.ceil((err / (rel_stderr * mean)) ** 2)))

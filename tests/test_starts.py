@@ -231,3 +231,21 @@ def test_lyapunov_runs_are_lengthened_until_the_mean_is_precise():
     assert long[0]["lyapunov_max_stderr"] < short[0]["lyapunov_max_stderr"]
     assert spectrum[0] == long[0]["lyapunov_max"]
     assert abs(spectrum[0] - truth) < 4 * long[0]["lyapunov_max_stderr"]
+
+
+def test_lyapunov_runs_of_a_quasi_periodic_model_are_not_lengthened():
+    # a rotation by an irrational angle (W1 ReLU(W2 z) = R z): lambda_max = 0 exactly, the
+    # runs are "irregular" (they never repeat) but not chaotic, so nothing is lengthened
+    theta = 2 * np.pi * (np.sqrt(5) - 1) / 2 / 50
+    rot = dict(A=np.zeros(2), W1=np.array([[np.cos(theta), -np.sin(theta), -np.cos(theta),
+                                            np.sin(theta)],
+                                           [np.sin(theta), np.cos(theta), -np.sin(theta),
+                                            -np.cos(theta)]]),
+               W2=np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]]),
+               h1=np.zeros(2), h2=np.zeros(4), clipped=False)
+    t = np.arange(3000) * theta
+    x = np.column_stack([np.cos(t), np.sin(t)])
+    _, rec = analyze_attractors(rot, [x], warmup=1, n_transient=50, n_steps=800, dt=1.0,
+                                divergence=compare_state_space)
+    assert rec[0]["n_steps"] == 100
+    assert abs(rec[0]["lyapunov_max"]) < 1e-6
