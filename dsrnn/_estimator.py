@@ -372,9 +372,9 @@ class PLRNNRegressor(BaseEstimator):
         ``dt``), on the attractor the data lives on: the mean over free runs
         from eight points along the data (each after a warm-up on the data)
         that end on that attractor, ``lyapunov_steps`` steps in all. Where
-        λ_max varies so much between the runs that the standard error of their
-        mean exceeds 1.5 % of it, λ_max alone is recomputed over runs up to eight
-        times longer; the standard error is ``fit_report_["lyapunov_max_stderr"]``.
+        λ_max of chaotic runs varies so much between them that the standard
+        error of their mean exceeds 1.5 % of it, λ_max alone is recomputed over
+        runs up to eight times longer; the standard error is ``fit_report_["lyapunov_max_stderr"]``.
     attractors_ : list of dict
         The invariant sets those eight runs end on, the data's first (see
         :func:`dsrnn._starts.analyze_attractors`): ``kind`` ("irregular",
