@@ -374,14 +374,15 @@ class PLRNNRegressor(BaseEstimator):
         that end on that attractor, ``lyapunov_steps`` steps in all. Where
         λ_max of chaotic runs varies so much between them that the standard
         error of their mean exceeds 1.5 % of it, λ_max alone is recomputed over
-        runs up to eight times longer; the standard error is ``fit_report_["lyapunov_max_stderr"]``.
+        runs up to eight times longer; the standard error is
+        ``fit_report_["lyapunov_max_stderr"]``.
     attractors_ : list of dict
         The invariant sets those eight runs end on, the data's first (see
         :func:`dsrnn._starts.analyze_attractors`): ``kind`` ("irregular",
         "cycle", "fixed point" or "diverged"), ``period``, ``n_starts``,
         ``starts``, ``lyapunov_max`` and its ``lyapunov_max_stderr``,
-        ``n_steps`` (per run), ``D_stsp`` (to the data), ``mean`` and ``std``. More than one entry means coexisting attractors (with a
-        warning).
+        ``n_steps`` (per run), ``D_stsp`` (to the data), ``mean`` and ``std``.
+        More than one entry means coexisting attractors (with a warning).
     fit_report_ : dict
         How close the kept model's free runs (from eight points along the
         held-out data, or the training data without validation) are to that
