@@ -318,7 +318,11 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
                 params, z0[k], per_start, n_transient=n_transient, dt=dt,
                 reorthonormalize_every=reorthonormalize_every)
         s.lyapunov_max = float(s.spectrum[0])
-    lengths = [per_start] * len(summaries)
+
+    def mean_lyapunov_max(group):  # NaN if a run's is not finite
+        lyap = [summaries[k].lyapunov_max for k in group]
+        return float(np.mean(lyap)) if np.all(np.isfinite(lyap)) else np.nan
+
     groups = group_attractors(summaries)
     records = []
     for g in groups:
@@ -327,13 +331,12 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
             d_stsp = np.inf
         else:
             d_stsp = float(divergence(series, runs[g]))
-        lyap = [summaries[k].lyapunov_max for k in g]
         records.append({
             "kind": first.kind,
             "period": int(first.period),
             "n_starts": len(g),
             "starts": [int(k) for k in g],
-            "lyapunov_max": float(np.mean(lyap)) if np.all(np.isfinite(lyap)) else np.nan,
+            "lyapunov_max": mean_lyapunov_max(g),
             "D_stsp": d_stsp,
             "mean": [float(v) for v in first.mean],
             "std": [float(v) for v in first.std],
@@ -345,6 +348,7 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
     main = groups[0]
     err = _stderr([summaries[k].lyapunov_max for k in main])
     mean = records[0]["lyapunov_max"]
+    factor = 1
     # only where the runs are clearly chaotic (lambda_max three standard errors above 0):
     # on a limit cycle or a torus (lambda_max ~ 0) no length makes the relative error small
     if (records[0]["kind"] == "irregular" and np.isfinite(err) and mean > 3 * err
@@ -357,15 +361,10 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
                 summaries[k].lyapunov_max = float(plrnn_lyapunov_spectrum(
                     params, z0[k], per_start * factor, n_transient=n_transient, dt=dt,
                     n_exponents=1)[0])
-            lengths[k] = per_start * factor
-        lyap = [summaries[k].lyapunov_max for k in main]
-        records[0]["lyapunov_max"] = float(np.mean(lyap)) if np.all(np.isfinite(lyap)) \
-            else np.nan
-        err = _stderr(lyap)
+        records[0]["lyapunov_max"] = mean_lyapunov_max(main)
     for rec, g in zip(records, groups):
-        rec["lyapunov_max_stderr"] = float(err) if g is main else \
-            _stderr([summaries[k].lyapunov_max for k in g])
-        rec["n_steps"] = int(lengths[g[0]])
+        rec["lyapunov_max_stderr"] = _stderr([summaries[k].lyapunov_max for k in g])
+        rec["n_steps"] = per_start * (factor if g is main else 1)
     spectrum = np.full(M, np.nan)
     if records[0]["kind"] != "diverged":
         spectrum = np.mean([summaries[k].spectrum for k in main], axis=0)
