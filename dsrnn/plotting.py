@@ -149,7 +149,8 @@ def plot_attractor(
     dims = _check_dims(dims, n_dims, (2, 3))
     new_axes = ax is None
     ax = _state_space_axes(ax, dims)
-    kwargs.setdefault("lw", 0.3)
+    if "lw" not in kwargs:  # the user may spell it either way
+        kwargs.setdefault("linewidth", 0.3)
     ax.plot(*(X[:, d] for d in dims), **kwargs)
     if labels is None:
         labels = [f"$x_{{{d + 1}}}$" for d in dims]

@@ -68,6 +68,13 @@ def test_attractor_2d_on_given_axes(trajectory):
     assert ax.lines[0].get_color() == "r"
 
 
+def test_attractor_line_width_default_and_both_spellings(trajectory):
+    assert plot_attractor(trajectory).lines[0].get_linewidth() == 0.3
+    for key in ("linewidth", "lw"):  # matplotlib refuses both at once; either must work
+        ax = plot_attractor(trajectory, dims=(0, 1), **{key: 1.5})
+        assert ax.lines[0].get_linewidth() == 1.5
+
+
 def test_attractor_two_columns_default_2d():
     X = np.random.default_rng(0).normal(size=(50, 2))
     assert plot_attractor(X).name == "rectilinear"
