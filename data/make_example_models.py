@@ -1,6 +1,7 @@
 """Regenerate the fitted models that the gallery's fast mode loads (``data/examples/``).
 
-Four gallery examples train models on the bundled Lorenz-63 data, which takes minutes.
+Five gallery examples train models that take minutes (four on the bundled Lorenz-63 data,
+one on a FitzHugh-Nagumo voltage trace).
 With ``DSRNN_EXAMPLES_FAST=1`` (what CI and a quick look run) they do not train: they
 load what their own full-size code produced, so that the fast figures show the real
 result. This script produces those files by running each example at full size with
@@ -14,12 +15,13 @@ example                         files
 ``plot_single_variable.py``     ``single_variable.npz``
 ``plot_forcing_interval.py``    ``forcing_interval_<tau>.npz`` (tau 1, 5, 30, 100)
 ``plot_grid_search.py``         ``grid_search.json``, ``grid_search_best.npz``
+``plot_neuron.py``              ``neuron.npz``
 ==============================  ================================================
 
-Run it from the source tree (most of an hour on two cores; measured: 74, 147, 477 and
-2,225 s, the grid search while other jobs shared the machine)::
+Run it from the source tree (most of an hour on two cores; measured: 74, 147, 477,
+2,225 and about 130 s, the grid search while other jobs shared the machine)::
 
-    python data/make_example_models.py               # all four examples
+    python data/make_example_models.py               # all five examples
     python data/make_example_models.py plot_stf_lorenz63.py
 
 The fits are deterministic for a given machine (``random_state=0``); another CPU may
@@ -37,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "examples"
 EXAMPLES = ("plot_stf_lorenz63.py", "plot_single_variable.py", "plot_forcing_interval.py",
-            "plot_grid_search.py")
+            "plot_grid_search.py", "plot_neuron.py")
 
 
 def main(argv=None) -> int:

@@ -9,6 +9,8 @@ EXAMPLE_ORDER = [
     "plot_grid_search.py",
     "plot_pretrained.py",
     "plot_fixed_points.py",
+    "plot_henon_map.py",
+    "plot_neuron.py",
 ]
 
 
