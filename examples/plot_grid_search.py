@@ -95,7 +95,7 @@ print("best (by the Lyapunov score):", best_params)
 # agree: the Lyapunov score sees one number and is blind to geometry (a model
 # can have the right exponent on the wrong attractor), while :math:`D_{stsp}`
 # sees the geometry but not the time scale. We refit by the Lyapunov score,
-# the exercise's criterion; ``refit="state_space"`` would select by geometry.
+# to get the exponent right; ``refit="state_space"`` would select by geometry.
 taus = param_grid["forcing_interval"]
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
 for ax, key, title in zip(axes, ("lyapunov", "state_space"),

@@ -17,8 +17,7 @@ product grows like :math:`e^{\\lambda_{max} T}`, so after a finite number of
 steps it exceeds the largest floating-point number and becomes ``inf`` (and a
 product that contracts underflows to 0). This example shows that on a trained
 shallow PLRNN, then computes :math:`\\lambda_{max}` with the QR (Benettin)
-method, which re-orthonormalizes the product regularly. This is Exercise 2 of
-the sheet; see :doc:`/lyapunov`.
+method, which re-orthonormalizes the product regularly; see :doc:`/lyapunov`.
 
 The model is the pretrained one shipped with the library (see
 :ref:`sphx_glr_auto_examples_plot_pretrained.py`); a model trained as in

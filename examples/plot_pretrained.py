@@ -8,8 +8,8 @@ noisy delay-embedded Lorenz-63 data (the script that trained it is in the
 source tree, ``data/``). :func:`~dsrnn.datasets.load_pretrained_lorenz63`
 returns it as a fitted :class:`~dsrnn.PLRNNRegressor`, so everything below
 runs without training: generation, the Lyapunov spectrum, the reconstruction
-measures. It is also the model to use for Exercise 2 of the sheet when
-training is not an option.
+measures. It is also the model to try the analysis tools on when training is
+not an option.
 """
 
 # %%

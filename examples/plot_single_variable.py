@@ -8,7 +8,7 @@ carries enough information to rebuild its attractor, given a few of its past
 values. Here we do not delay-embed explicitly: the PLRNN observes only
 :math:`N = 1` variable, the first column of the data (the noisy ``x`` of
 Lorenz-63), and its :math:`M - 1` unobserved latent units have to build the
-missing coordinates themselves. This is the bonus Exercise 3 of the sheet.
+missing coordinates themselves.
 
 With one observed unit, a window that starts from
 :math:`z_0 = [x_0, 0, \\dots, 0]` knows almost nothing about the state of the

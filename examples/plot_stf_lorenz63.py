@@ -10,8 +10,7 @@ with the true system: the attractor in observation space, the time series,
 the state-space divergence :math:`D_{stsp}` and the largest Lyapunov exponent
 (true value :math:`\\lambda_{max} = 0.904`).
 
-This is Exercise 1 of the sheet, with the library doing the training loop; see
-:doc:`/stf` for the method.
+The library does the training loop; see :doc:`/stf` for the method.
 
 The fit takes about a minute on a laptop CPU. With the environment variable
 ``DSRNN_EXAMPLES_FAST=1`` the script trains nothing: it loads the model that
@@ -83,9 +82,9 @@ fig.suptitle("STF loss and validation measures (dotted: kept epoch)")
 # The model is first warmed up on the ``warmup_ + 1`` rows of the clean test
 # trajectory before the start (forced at every step, as at the start of every
 # training window), so that its unobserved units follow the data; then the map
-# is iterated and nothing is forced any more. (The exercise started from
-# :math:`z_0 = [x_0, 0, \dots, 0]`, the unobserved units at zero: a state
-# training never sees, which leaves the true trajectory sooner.)
+# is iterated and nothing is forced any more. (A start from
+# :math:`z_0 = [x_0, 0, \dots, 0]`, the unobserved units at zero, is a state
+# training never sees; such a run leaves the true trajectory sooner.)
 n_steps = 20_000 if FAST else len(data.test)
 n_drop = 1000  # dropped for the attractor plot
 prefix = data.test[: est.warmup_ + 1]
