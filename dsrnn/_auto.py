@@ -161,22 +161,9 @@ def predictability_time(series: list[np.ndarray], t_c: float, *, n_pairs: int = 
     x = _state_vectors(max(series, key=len), t_c)
     horizon = int(min(2000, max(30, 30 * t_c)))
     theiler = int(np.ceil(2 * t_c))
-    if len(x) < horizon + 4 * theiler + 10:
+    log_d = _mean_log_separation(x, horizon, theiler, n_pairs, random_state)
+    if log_d is None:
         return np.inf
-    pool = x[: len(x) - horizon]
-    rng = np.random.default_rng(random_state)
-    refs = rng.choice(len(pool), size=min(n_pairs, len(pool)), replace=False)
-    k = min(len(pool), 2 * theiler + 10)
-    _, idx = cKDTree(pool).query(pool[refs], k=k)
-    far = np.abs(idx - refs[:, None]) > theiler
-    first = np.argmax(far, axis=1)
-    ok = far[np.arange(len(refs)), first]
-    if ok.sum() < 10:
-        return np.inf
-    refs, neighbours = refs[ok], idx[ok, first[ok]]
-    steps = np.arange(horizon + 1)
-    dist = np.linalg.norm(x[refs[:, None] + steps] - x[neighbours[:, None] + steps], axis=2)
-    log_d = np.log(np.maximum(dist, 1e-300)).mean(axis=0)
     base = log_d[1]
     saturation = float(np.median(log_d[-(len(log_d) // 3):]))
     span = saturation - base
@@ -188,6 +175,36 @@ def predictability_time(series: list[np.ndarray], t_c: float, *, n_pairs: int = 
     if not slope > 0:
         return np.inf
     return float(max(1.0, np.log(2.0) / slope))
+
+
+def _mean_log_separation(x: np.ndarray, horizon: int, theiler: int, n_pairs: int,
+                         random_state: int, chunk: int = 1000) -> np.ndarray | None:
+    """Mean log distance, 0 to ``horizon`` steps on, of states and their nearest neighbours.
+
+    Neighbours are more than ``theiler`` steps apart in time. None when the series is too
+    short or fewer than 10 pairs are found. The distances are summed ``chunk`` pairs at a
+    time, so that memory stays bounded for long horizons and many pairs.
+    """
+    if len(x) < horizon + 4 * theiler + 10:
+        return None
+    pool = x[: len(x) - horizon]
+    rng = np.random.default_rng(random_state)
+    refs = rng.choice(len(pool), size=min(n_pairs, len(pool)), replace=False)
+    k = min(len(pool), 2 * theiler + 10)
+    _, idx = cKDTree(pool).query(pool[refs], k=k)
+    far = np.abs(idx - refs[:, None]) > theiler
+    first = np.argmax(far, axis=1)
+    ok = far[np.arange(len(refs)), first]
+    if ok.sum() < 10:
+        return None
+    refs, neighbours = refs[ok], idx[ok, first[ok]]
+    steps = np.arange(horizon + 1)
+    total = np.zeros(horizon + 1)
+    for c in range(0, len(refs), chunk):
+        r, nb = refs[c:c + chunk, None] + steps, neighbours[c:c + chunk, None] + steps
+        dist = np.linalg.norm(x[r] - x[nb], axis=2)
+        total += np.log(np.maximum(dist, 1e-300)).sum(axis=0)
+    return total / len(refs)
 
 
 def dominant_period(series: list[np.ndarray]) -> float:

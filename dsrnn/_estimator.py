@@ -26,6 +26,7 @@ from ._scoring import (
     delay_lag,
     free_run_measures,
     scoring_setup,
+    separation_times,
 )
 from ._starts import analyze_attractors, free_runs, warm_states
 from ._threads import in_parallel_worker, limit_threads_in_fit
@@ -53,6 +54,11 @@ _REGULAR_FRACTION = 0.25
 #: covers only part of the attractor (one wing of Lorenz-63: 0.46; a clean true
 #: trajectory against noisy data: 0.003-0.09, see _scoring.missed_mass).
 _MAX_MISSED = 0.2
+#: A model whose noise-matched predictability time differs from the data's by more than
+#: this factor (either way) has the wrong rate of separation: its lambda_max is off (see
+#: _scoring.separation_times; kept Lorenz-63 models 3-8 % low: 1.01-1.03, Rossler models
+#: 20-33 % low: 1.14-1.22 or no separation at all).
+_SEPARATION_RATIO = 1.1
 #: Below this many rows, or this many correlation times, a state-space score cannot rank
 #: models reliably (measured with benchmarks/bench_scoring.py, rates in
 #: docs/model_selection.rst: Lorenz-63, t_c 19 steps, ranked the truth above a
@@ -396,10 +402,16 @@ class PLRNNRegressor(BaseEstimator):
         ``data_lambda_estimate`` (a rough λ_max of the data, ln 2 over its
         predictability time; 0 for periodic data), ``regular_model`` (the data
         is irregular but the model's λ_max is below a quarter of that estimate:
-        it learned a cycle or a torus) and ``ok``. A
-        :class:`~sklearn.exceptions.ConvergenceWarning` with these figures is
-        issued when ``ok`` is False: a ratio above 3, collapsed runs, more than
-        20 % of the data missed, or a regular model of irregular data.
+        it learned a cycle or a torus), ``t_pred_data`` and ``t_pred_model``
+        (how many steps nearby states of the data, and of a free run of the model
+        observed with the data's noise, take to separate by a factor 2; NaN where
+        the data shows no noise estimate or separates within 20 steps, as for
+        maps), their ``separation_ratio`` (model over data; above 1: the model
+        expands too slowly), ``separation_mismatch`` (the ratio beyond 1.1 either
+        way) and ``ok``. A :class:`~sklearn.exceptions.ConvergenceWarning` with
+        these figures is issued when ``ok`` is False: a ratio above 3, collapsed
+        runs, more than 20 % of the data missed, a regular model of irregular
+        data, or a separation mismatch.
     fit_time_ : float
         Seconds spent in :meth:`fit`.
     seq_len_ : int
@@ -768,10 +780,20 @@ class PLRNNRegressor(BaseEstimator):
         report["data_lambda_estimate"] = float(data_rate / p["dt"])
         report["regular_model"] = bool(data_rate > 0 and np.isfinite(model_rate)
                                        and model_rate < _REGULAR_FRACTION * data_rate)
+        # the rate at which nearby states separate, data against model, noise-matched: sees
+        # a model that expands too slowly (Rossler: lambda_max 20-33 % low, shape right)
+        t_data, t_model = separation_times(params, unsmoothed, auto.correlation_time,
+                                           auto.warmup, auto.n_transient)
+        ratio = t_model / t_data if np.isfinite(t_data) else np.nan
+        report["t_pred_data"], report["t_pred_model"] = t_data, t_model
+        report["separation_ratio"] = float(ratio)
+        report["separation_mismatch"] = bool(
+            ratio > _SEPARATION_RATIO or ratio < 1.0 / _SEPARATION_RATIO)  # False for NaN
         # runs that end on a cycle are fine where the data is periodic: only the distance to
         # the data, and blow-ups, decide
         report["ok"] = bool(not measures["collapsed"] and measures["n_diverged"] == 0
                             and not report["regular_model"]
+                            and not report["separation_mismatch"]
                             and not report["missed_mass"] > _MAX_MISSED  # NaN from 6-d on
                             and report["stsp_ratio"] <= _POOR_RATIO
                             and report["dh_ratio"] <= _POOR_RATIO)
@@ -850,6 +872,17 @@ class PLRNNRegressor(BaseEstimator):
                 f"{report['data_lambda_estimate']:.3g} per time unit) but the model's runs along "
                 f"it are regular (lambda_max {self.lyapunov_spectrum_[0]:.3g}): it learned a "
                 f"cycle or a torus, not the chaos"
+            )
+        if report.get("separation_mismatch"):
+            slower = report["separation_ratio"] > 1.0
+            why.append(
+                f"nearby states of the model's free run separate "
+                f"{'more slowly' if slower else 'faster'} than those of the data (predictability "
+                f"time {report['t_pred_model']:.4g} against {report['t_pred_data']:.4g} steps, "
+                f"with the data's noise; a good model stays within {_SEPARATION_RATIO:g} times): "
+                f"its lambda_max {self.lyapunov_spectrum_[0]:.3g} is probably too "
+                f"{'low' if slower else 'high'}, by more than the ratio shows (it sees about half "
+                f"of the error), although the attractor's shape may match"
             )
         if report["missed_mass"] > _MAX_MISSED:
             why.append(f"{100 * report['missed_mass']:.0f} % of the data lies where no free run "

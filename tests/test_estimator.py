@@ -456,3 +456,60 @@ def test_a_long_warm_up_on_short_data_fits_without_crashing(lorenz_short):
     assert any("No validation" in str(w.message) for w in caught)  # said, not silent
     assert est.generate(10).shape == (10, 3)
     assert np.isfinite(est.fit_report_["D_stsp"])
+
+
+def _time_scaled(params, s):
+    """The map z + s (F(z) - z): about the model's flow sampled s times as finely per step."""
+    out = dict(params)
+    out["A"] = 1.0 + s * (params["A"] - 1.0)
+    out["W1"], out["h1"] = s * params["W1"], s * params["h1"]
+    return out
+
+
+def test_separation_times_tell_a_model_that_expands_too_slowly_or_too_fast():
+    """The noise-matched predictability times of data and model agree for a good model and
+    differ beyond the fit's 1.1 when the same model runs slower or faster per step."""
+    from dsrnn._auto import correlation_time, transient_steps
+    from dsrnn._estimator import _SEPARATION_RATIO
+    from dsrnn._scoring import separation_times
+    from dsrnn.datasets import load_lorenz63, load_pretrained_lorenz63
+
+    est, x = load_pretrained_lorenz63(), load_lorenz63().data[:40_000]
+    params, t_c = est.model_.numpy_params(), correlation_time([x])
+
+    def ratio(s):
+        t_data, t_model = separation_times(_time_scaled(params, s), [x], t_c, 50,
+                                           transient_steps(t_c))
+        assert 50 < t_data < 100  # ln 2 / 0.9 per time unit = 77 steps, roughly
+        return t_model / t_data
+
+    assert 1 / _SEPARATION_RATIO < ratio(1.0) < _SEPARATION_RATIO
+    assert ratio(0.8) > _SEPARATION_RATIO  # lambda_max per step 20 % lower
+    assert ratio(1.2) < 1 / _SEPARATION_RATIO
+
+
+def test_separation_times_are_not_compared_for_maps():
+    from dsrnn._scoring import separation_times
+    from dsrnn.datasets import make_henon
+
+    X = make_henon(5000, noise=0.05, random_state=0)
+    params = {"A": np.full(2, 0.5), "W1": np.zeros((2, 3)), "W2": np.zeros((3, 2)),
+              "h1": np.zeros(2), "h2": np.zeros(3), "clipped": False}
+    assert np.isnan(separation_times(params, [X], 1.0, 2, 20)).all()  # t_pred ~2 steps
+
+
+def test_a_model_that_separates_too_slowly_fails_the_report(lorenz_short, monkeypatch):
+    """The fit's report and warning carry the separation check (its figures patched in)."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    import dsrnn._estimator
+
+    monkeypatch.setattr(dsrnn._estimator, "separation_times", lambda *a, **k: (80.0, 100.0))
+    with pytest.warns(ConvergenceWarning, match="separate more slowly than those of the data"):
+        est = PLRNNRegressor(dt=0.01, random_state=0, **FAST).fit(lorenz_short)
+    report = est.fit_report_
+    assert report["separation_ratio"] == 1.25 and report["separation_mismatch"]
+    assert not report["ok"]
+    monkeypatch.setattr(dsrnn._estimator, "separation_times", lambda *a, **k: (80.0, 84.0))
+    est.fit(lorenz_short)
+    assert not est.fit_report_["separation_mismatch"]
