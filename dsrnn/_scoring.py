@@ -360,6 +360,9 @@ SEPARATION_PAIRS = 10_000
 #: Below this predictability time (steps) the separation curve is too coarse to compare
 #: rates: maps, and flows sampled a few times per Lyapunov time.
 MIN_SEPARATION_STEPS = 20.0
+#: At most this many rows of the data (and as many steps of the run) are compared, so that
+#: the cost stays bounded for long recordings (a few seconds in all).
+SEPARATION_MAX_ROWS = 100_000
 
 
 def separation_times(params: dict, series: list[np.ndarray], t_c: float, warmup: int,
@@ -372,7 +375,8 @@ def separation_times(params: dict, series: list[np.ndarray], t_c: float, warmup:
     the same for a model's free run observed with the same noise. So the data's longest
     series (unsmoothed) and a free run of the model as long as it, warmed up on its
     first rows and given white noise of the level the data shows
-    (:func:`dsrnn.preprocessing.estimate_noise_std`), are measured alike; their ratio
+    (:func:`dsrnn.preprocessing.estimate_noise_std`), are measured alike (at most the
+    first :data:`SEPARATION_MAX_ROWS` rows, and as many steps); their ratio
     tells whether the model's orbits separate as fast as the data's. Measured on default
     fits of the systems benchmark (``t_model / t_data``, seed 0; λ_max error): Lorenz-63
     1.016 (−3 %), its x alone 1.011 (−8 %), the bundled data 1.028 (−8 %); Rössler seeds
@@ -388,7 +392,7 @@ def separation_times(params: dict, series: list[np.ndarray], t_c: float, warmup:
         :data:`MIN_SEPARATION_STEPS`, or a run that blew up. ``t_model`` is inf when the
         model's run shows no exponential separation (a cycle).
     """
-    x = max(series, key=len)
+    x = max(series, key=len)[:SEPARATION_MAX_ROWS]
     noise = estimate_noise_std(x)
     if not np.all(np.isfinite(noise)) or len(x) <= warmup + 1:
         return np.nan, np.nan
