@@ -56,8 +56,8 @@ _REGULAR_FRACTION = 0.25
 _MAX_MISSED = 0.2
 #: A model whose noise-matched predictability time differs from the data's by more than
 #: this factor (either way) has the wrong rate of separation: its lambda_max is off (see
-#: _scoring.separation_times; kept Lorenz-63 models 3-8 % low: 1.01-1.03, Rossler models
-#: 20-33 % low: 1.14-1.22 or no separation at all).
+#: _scoring.separation_times; Lorenz-63 fits 0-12 % low: 0.97-1.03, Rossler fits
+#: 22-31 % low: 1.14-1.22 or no separation at all).
 _SEPARATION_RATIO = 1.1
 #: Below this many rows, or this many correlation times, a state-space score cannot rank
 #: models reliably (measured with benchmarks/bench_scoring.py, rates in
@@ -781,7 +781,7 @@ class PLRNNRegressor(BaseEstimator):
         report["regular_model"] = bool(data_rate > 0 and np.isfinite(model_rate)
                                        and model_rate < _REGULAR_FRACTION * data_rate)
         # the rate at which nearby states separate, data against model, noise-matched: sees
-        # a model that expands too slowly (Rossler: lambda_max 20-33 % low, shape right)
+        # a model that expands too slowly (Rossler: lambda_max 22-31 % low, shape right)
         t_data, t_model = separation_times(params, unsmoothed, auto.correlation_time,
                                            auto.warmup, auto.n_transient)
         ratio = t_model / t_data if np.isfinite(t_data) else np.nan

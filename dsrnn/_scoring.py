@@ -371,16 +371,16 @@ def separation_times(params: dict, series: list[np.ndarray], t_c: float, warmup:
 
     The rate at which nearby states separate, measured from data, is biased by the
     observation noise and by the method (:func:`dsrnn._auto.predictability_time` finds
-    0.6-0.8 times the true exponent of Lorenz-63 and Rössler with 5 % noise); the bias is
+    0.6 to 1.05 times the true exponent of the benchmark's flows with 5 % noise); the bias is
     the same for a model's free run observed with the same noise. So the data's longest
     series (unsmoothed) and a free run of the model as long as it, warmed up on its
     first rows and given white noise of the level the data shows
     (:func:`dsrnn.preprocessing.estimate_noise_std`), are measured alike (at most the
     first :data:`SEPARATION_MAX_ROWS` rows, and as many steps); their ratio
     tells whether the model's orbits separate as fast as the data's. Measured on default
-    fits of the systems benchmark (``t_model / t_data``, seed 0; λ_max error): Lorenz-63
-    1.016 (−3 %), its x alone 1.011 (−8 %), the bundled data 1.028 (−8 %); Rössler seeds
-    0-4 1.14, 1.22, 1.22, inf and 1.20 (−20 to −33 %). The ratio sees a fraction of the
+    fits of the systems benchmark (``t_model / t_data``; λ_max errors): Lorenz-63, its x
+    alone and the bundled data, five seeds each, 0.97-1.03 (errors −0.0 to −11.7 %);
+    Rössler 1.14, 1.22, 1.22, inf and 1.20 (−22 to −31 %). The ratio sees a fraction of the
     error of λ_max (a third to a half): it catches large errors, not small ones, and is
     a check, not an estimate.
 
