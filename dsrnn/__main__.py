@@ -65,6 +65,10 @@ def demo(output_dir: str = "dsrnn_demo_output", random_state: int = 0, verbose: 
     print(f"fit report                {'ok' if report['ok'] else 'POOR'}: free runs vs held-out "
           f"data {report['stsp_ratio']:.2f} x (state space), {report['dh_ratio']:.2f} x "
           f"(spectrum) the data's own difference")
+    if np.isfinite(report.get("separation_ratio", np.nan)):
+        print(f"                          nearby states separate in "
+              f"{report['t_pred_model']:.0f} steps (model) vs {report['t_pred_data']:.0f} (data), "
+              f"ratio {report['separation_ratio']:.2f}")
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
