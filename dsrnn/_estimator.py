@@ -881,8 +881,8 @@ class PLRNNRegressor(BaseEstimator):
                 f"time {report['t_pred_model']:.4g} against {report['t_pred_data']:.4g} steps, "
                 f"with the data's noise; a good model stays within {_SEPARATION_RATIO:g} times): "
                 f"its lambda_max {self.lyapunov_spectrum_[0]:.3g} is probably too "
-                f"{'low' if slower else 'high'}, by more than the ratio shows (it sees about half "
-                f"of the error), although the attractor's shape may match; observation noise "
+                f"{'low' if slower else 'high'}, by more than the ratio shows (it moves by a third "
+                f"to a half of the error), although the attractor's shape may match; observation noise "
                 f"is the usual cause: treat it as a bound, prefer cleaner data"
             )
         if report["missed_mass"] > _MAX_MISSED:

@@ -31,7 +31,6 @@ import numpy as np
 
 from ._auto import predictability_time
 from ._starts import free_runs, start_prefixes, summarize_runs, warm_states
-from .preprocessing import estimate_noise_std
 from .metrics import (
     _flat_cells,
     _histogram_cells,
@@ -40,6 +39,7 @@ from .metrics import (
     _subsample,
     power_spectrum_distance,
 )
+from .preprocessing import estimate_noise_std
 
 __all__ = ["MeasureSetup", "free_run_measures", "scoring_setup", "SCORE_STARTS", "data_floors",
            "selection_value", "state_space_kl", "compare_state_space", "embedded",
