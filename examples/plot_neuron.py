@@ -86,11 +86,12 @@ print(f"fit report: ok={r['ok']}, D_stsp {r['D_stsp']:.3f} (data's own {r['floor
 # (the unobserved latent units settle on the phase of the spike train) and then
 # runs on its own. On a limit cycle a small error in the period accumulates, so
 # the run slowly drifts out of phase; the spike shape should not change.
-Y = est.generate(len(v_test), prefix=v_test[: est.warmup_ + 1])
-fig = plot_time_series(v_test[:1600], Y[:1600], dt=DT,
+w = est.warmup_ + 1
+Y = est.generate(len(v_test) - w, prefix=v_test[:w])  # Y[k] continues v_test[w + k]
+fig = plot_time_series(v_test[w:w + 1600], Y[:1600], dt=DT,
                        labels=("true v (clean)", "model, warm-started free run"),
                        dim_labels=["v (standardized)"])
-fig.axes[0].axvline(est.warmup_ * DT, color="0.5", linestyle=":", linewidth=1)
+fig.axes[0].set_title("ten spikes after the warm-up")
 
 
 def period(x: np.ndarray) -> float:
@@ -103,7 +104,7 @@ def period(x: np.ndarray) -> float:
 
 n_drop = 1000  # leave the warm-up and the first spikes out of the comparison
 Y_run = Y[n_drop:]
-p_true, p_model = period(v_test[n_drop:]), period(Y_run)
+p_true, p_model = period(v_test[w + n_drop:]), period(Y_run)
 print(f"period: model {p_model:.2f}, true {p_true:.2f} time units "
       f"({(p_model - p_true) / p_true:+.2%})")
 
@@ -115,7 +116,8 @@ print(f"period: model {p_model:.2f}, true {p_true:.2f} time units "
 # and the model's run spend their time; the noisy training trace itself scores
 # the floor a model trained on it can be expected to reach.
 lag = 40
-E_test, E_model, E_noisy = (delay_embed(x[:, 0], 2, lag) for x in (v_test[n_drop:], Y_run, v))
+E_test, E_model, E_noisy = (delay_embed(x[:, 0], 2, lag)
+                            for x in (v_test[w + n_drop:], Y_run, v))
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), layout="constrained", sharex=True,
                          sharey=True)
 labels = ("v(t)", f"v(t - {lag * DT:g})")
@@ -125,7 +127,7 @@ for ax, E, title in zip(axes, (E_noisy, E_test, E_model),
     ax.set_title(title)
 d_stsp = state_space_divergence(E_test, E_model)
 d_floor = state_space_divergence(E_test, E_noisy)
-d_h = power_spectrum_distance(v_test[n_drop:], Y_run)
+d_h = power_spectrum_distance(v_test[w + n_drop:], Y_run)
 print(f"D_stsp (clean test vs model, delay coordinates) = {d_stsp:.3f}; "
       f"noisy training data: {d_floor:.3f}; power-spectrum distance D_H = {d_h:.3f}")
 
