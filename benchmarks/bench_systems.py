@@ -141,7 +141,6 @@ def run_case(case: str, seeds, n_train: int, log, params: dict | None = None) ->
                    stsp_ratio=float(est.fit_report_["stsp_ratio"]),
                    dh_ratio=float(est.fit_report_["dh_ratio"]),
                    separation_ratio=float(est.fit_report_["separation_ratio"]),
-                   long_run_ratio=float(est.fit_report_["long_run_stsp_ratio"]),
                    forcing_interval=est.forcing_interval_, seq_len=est.seq_len_,
                    warmup=est.warmup_, smoothing=est.smoothing_window_,
                    warnings=sorted({f"{type(w.message).__name__}: {str(w.message)[:90]}"
@@ -159,8 +158,7 @@ def run_case(case: str, seeds, n_train: int, log, params: dict | None = None) ->
             f"(true {row['lambda_true']:.4g}, error {100 * row['lambda_error']:.1f} %)  "
             f"D_stsp {row['D_stsp']:.3f} (noisy floor {floor['noisy_D_stsp']:.3f})  "
             f"D_H {row['D_H']:.3f}  fit's lambda {own:.4g}  "
-            f"separation ratio {row['separation_ratio']:.3f}  "
-            f"long-run ratio {row['long_run_ratio']:.2f}  tau_f={est.forcing_interval_} "
+            f"separation ratio {row['separation_ratio']:.3f}  tau_f={est.forcing_interval_} "
             f"tau={est.seq_len_} T_W={est.warmup_} sg={est.smoothing_window_}  "
             f"warnings: {' | '.join(row['warnings']) or 'none'}")
     return rows

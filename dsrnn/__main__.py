@@ -69,9 +69,6 @@ def demo(output_dir: str = "dsrnn_demo_output", random_state: int = 0, verbose: 
         print(f"                          nearby states separate in "
               f"{report['t_pred_model']:.0f} steps (model) vs {report['t_pred_data']:.0f} (data), "
               f"ratio {report['separation_ratio']:.2f}")
-    if np.isfinite(report.get("long_run_stsp_ratio", np.nan)):
-        print(f"                          one long free run vs the data "
-              f"{report['long_run_stsp_ratio']:.2f} x the data's two halves (state space)")
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,7 @@ from .preprocessing import estimate_noise_std
 
 __all__ = ["MeasureSetup", "free_run_measures", "scoring_setup", "SCORE_STARTS", "data_floors",
            "selection_value", "state_space_kl", "compare_state_space", "embedded",
-           "missed_mass", "delay_lag", "separation_times", "long_run_state_space"]
+           "missed_mass", "delay_lag", "separation_times"]
 
 #: Floors are bounded below by these values, so that a reference the data matches almost
 #: perfectly (periodic data, where any two stretches coincide) does not make the ratios
@@ -405,62 +405,3 @@ def separation_times(params: dict, series: list[np.ndarray], t_c: float, warmup:
         return np.nan, np.nan
     run = run + noise * np.random.default_rng(0).standard_normal(run.shape)
     return float(t_data), float(predictability_time([run], t_c, n_pairs=SEPARATION_PAIRS))
-
-
-#: Below this many rows per half of the data, :func:`long_run_state_space` is not computed:
-#: the two halves' histograms would differ by their sampling alone.
-LONG_RUN_MIN_HALF = 5_000
-#: A noise estimate above this share of a column's std is the signal's own roughness (a map:
-#: the Henon map's differences look like noise of 1.3 std), not observation noise.
-LONG_RUN_MAX_NOISE = 0.25
-#: The floor of :func:`long_run_state_space` is at least this: two halves of a clean periodic
-#: series coincide almost exactly, and a ratio to nearly 0 would flag any model (FitzHugh-Nagumo
-#: with 5 % noise: 0.008; Lorenz-63: 0.04).
-LONG_RUN_MIN_FLOOR = 0.005
-
-
-def long_run_state_space(params: dict, series: list[np.ndarray], warmup: int,
-                         n_transient: int, lag: int = 0) -> tuple[float, float]:
-    """D_stsp of one long free run against the data, and the data's own, noise-matched.
-
-    The validation's free runs are short (a few thousand steps from each start), so their
-    divergence is dominated by sampling and is compared with a floor measured just as
-    coarsely; it ranks epochs well but says little about how far the attractor is from
-    the data's. This check uses all the data: the longest series (unsmoothed, at most
-    :data:`SEPARATION_MAX_ROWS` rows) is cut into two halves, the floor is their
-    divergence from each other (the mean of both directions), and one free run as long as
-    a half, warmed up on the series' first rows, given white noise at the level the data
-    shows (:func:`dsrnn.preprocessing.estimate_noise_std`) and compared with each half, is
-    the model's figure (the mean of the two). Same lengths, same noise: a model whose
-    attractor is the data's scores about the floor. For one observed variable both are
-    compared in 3-d delay coordinates with ``lag``.
-
-    Measured on default fits of the systems benchmark, the ratio of the two tracks the
-    benchmark's D_stsp against a clean test in units of the noisy data's (the criterion of
-    the benchmark, "at most 2"): Rössler 2.1-4.8 (benchmark 2.2-4.3), Lorenz-63 from x
-    alone 1.8, 3.2 and 4.9 (1.6, 2.7, 4.2), FitzHugh-Nagumo 2.0, 2.1, 2.3 (1.7, 2.4, 3.2),
-    Lorenz-96 2.7 (3.1), Lorenz-63 2.3 and 2.5 (1.9 and 1.9), the bundled data 1.5 (1.0).
-
-    Returns
-    -------
-    d_model, d_floor : float
-        The model's figure and the floor (at least :data:`LONG_RUN_MIN_FLOOR`); NaN, NaN where it is not computed: halves shorter than :data:`LONG_RUN_MIN_HALF`
-        rows, no noise estimate or one that is the signal's roughness (maps, coarsely
-        sampled flows; see :data:`LONG_RUN_MAX_NOISE`), or a run that blew up.
-    """
-    x = max(series, key=len)[:SEPARATION_MAX_ROWS]
-    half = len(x) // 2
-    noise = estimate_noise_std(x)
-    if (half < LONG_RUN_MIN_HALF or len(x) <= warmup + 1 or not np.all(np.isfinite(noise))
-            or np.any(noise > LONG_RUN_MAX_NOISE * x.std(axis=0))):
-        return np.nan, np.nan
-    z0 = warm_states(params, x[: warmup + 1])
-    run = free_runs(params, z0, n_transient + half, x.shape[1])[n_transient:]
-    if not np.all(np.isfinite(run)):
-        return np.nan, np.nan
-    run = embedded(run + noise * np.random.default_rng(0).standard_normal(run.shape), lag)
-    first, second = embedded(x[:half], lag), embedded(x[half: 2 * half], lag)
-    d_floor = 0.5 * (state_space_kl(first, second) + state_space_kl(second, first))
-    d_floor = max(d_floor, LONG_RUN_MIN_FLOOR)
-    d_model = 0.5 * (state_space_kl(first, run) + state_space_kl(second, run))
-    return float(d_model), float(d_floor)

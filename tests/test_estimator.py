@@ -498,66 +498,6 @@ def test_separation_times_are_not_compared_for_maps():
     assert np.isnan(separation_times(params, [X], 1.0, 2, 20)).all()  # t_pred ~2 steps
 
 
-def _stretched(params, c, n_observed=3):
-    """The same dynamics with the read-out units scaled by c: the attractor stretched."""
-    s = np.ones(len(params["A"]))
-    s[:n_observed] = c
-    out = dict(params)
-    out["W1"], out["W2"] = s[:, None] * params["W1"], params["W2"] / s[None, :]
-    out["h1"] = s * params["h1"]
-    return out
-
-
-def test_long_run_state_space_tells_a_wrong_attractor_geometry():
-    """A good model's long run is about as far from the data as the data's halves are from
-    each other; the same model with its attractor stretched by 10 % is far beyond the fit's 2."""
-    from dsrnn._estimator import _LONG_RUN_RATIO
-    from dsrnn._scoring import long_run_state_space
-    from dsrnn.datasets import load_lorenz63, load_pretrained_lorenz63
-
-    params = load_pretrained_lorenz63().model_.numpy_params()
-    x = load_lorenz63().data[:40_000]
-
-    def ratio(c):
-        d_model, d_floor = long_run_state_space(_stretched(params, c), [x], 50, 400)
-        assert 0.05 < d_floor < 0.3  # two halves of 20,000 noisy rows
-        return d_model / d_floor
-
-    assert ratio(1.0) < 1.0
-    assert ratio(1.1) > 2 * _LONG_RUN_RATIO
-    assert ratio(0.9) > 2 * _LONG_RUN_RATIO
-
-
-def test_long_run_state_space_is_not_computed_for_maps_or_short_data():
-    from dsrnn._scoring import long_run_state_space
-    from dsrnn.datasets import load_lorenz63, load_pretrained_lorenz63, make_henon
-
-    X = make_henon(20_000, noise=0.05, random_state=0)  # differences look like noise of 1.3 std
-    params = {"A": np.full(2, 0.5), "W1": np.zeros((2, 3)), "W2": np.zeros((3, 2)),
-              "h1": np.zeros(2), "h2": np.zeros(3), "clipped": False}
-    assert np.isnan(long_run_state_space(params, [X], 2, 20)).all()
-    pretrained = load_pretrained_lorenz63().model_.numpy_params()
-    short = load_lorenz63().data[:8000]  # halves under 5,000 rows
-    assert np.isnan(long_run_state_space(pretrained, [short], 50, 400)).all()
-
-
-def test_a_model_with_the_wrong_geometry_fails_the_report(lorenz_short, monkeypatch):
-    """The fit's report and warning carry the long-run check (its figures patched in)."""
-    from sklearn.exceptions import ConvergenceWarning
-
-    import dsrnn._estimator
-
-    monkeypatch.setattr(dsrnn._estimator, "long_run_state_space", lambda *a, **k: (0.3, 0.1))
-    with pytest.warns(ConvergenceWarning, match="the attractor's geometry is off"):
-        est = PLRNNRegressor(dt=0.01, random_state=0, **FAST).fit(lorenz_short)
-    report = est.fit_report_
-    assert report["long_run_stsp_ratio"] == pytest.approx(3.0) and report["long_run_mismatch"]
-    assert not report["ok"]
-    monkeypatch.setattr(dsrnn._estimator, "long_run_state_space", lambda *a, **k: (0.15, 0.1))
-    est.fit(lorenz_short)
-    assert not est.fit_report_["long_run_mismatch"]
-
-
 def test_a_model_that_separates_too_slowly_fails_the_report(lorenz_short, monkeypatch):
     """The fit's report and warning carry the separation check (its figures patched in)."""
     from sklearn.exceptions import ConvergenceWarning
