@@ -27,10 +27,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_systems import CASES, case_data, parse_set  # noqa: E402
+from bench_systems import CASES, parse_set, training_series  # noqa: E402
 
 from dsrnn import PLRNNRegressor  # noqa: E402
-from dsrnn.datasets import SYSTEMS  # noqa: E402
 
 
 
@@ -43,12 +42,7 @@ def main(argv=None) -> int:
                         help="estimator parameters other than the defaults")
     args = parser.parse_args(argv)
     params = parse_set(args.set)
-    d = case_data(args.case, 100_000)
-    train = d["train"]
-    if args.clean:
-        system, observed = CASES[args.case]
-        kw = {} if observed is None else {"observed": observed}
-        train = SYSTEMS[system].make(100_000, random_state=1, **kw)
+    d, train = training_series(args.case, 100_000, clean=args.clean)
     n_epochs = int(params.get("n_epochs", PLRNNRegressor().n_epochs))
     epochs = range(n_epochs // 2, n_epochs + 1, max(1, n_epochs // 20))
     states = []

@@ -28,10 +28,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_systems import CASES, case_data  # noqa: E402
+from bench_systems import CASES, training_series  # noqa: E402
 
 from dsrnn._initialization import ridge_initialization  # noqa: E402
-from dsrnn.datasets import SYSTEMS  # noqa: E402
 from dsrnn.lyapunov import plrnn_lyapunov_spectrum  # noqa: E402
 
 
@@ -46,12 +45,7 @@ def main(argv=None) -> int:
                         help="Savitzky-Golay window applied before the fit (0: none)")
     parser.add_argument("--alpha", type=float, default=1e-6, help="relative ridge penalty")
     args = parser.parse_args(argv)
-    d = case_data(args.case, 100_000)
-    train = d["train"]
-    if args.clean:
-        system, observed = CASES[args.case]
-        kw = {} if observed is None else {"observed": observed}
-        train = SYSTEMS[system].make(100_000, random_state=1, **kw)
+    d, train = training_series(args.case, 100_000, clean=args.clean)
     mean, std = train.mean(axis=0), train.std(axis=0)
     train = (train - mean) / std
     start = (d["test"][50_000] - mean) / std

@@ -85,6 +85,16 @@ def case_data(case: str, n_train: int) -> dict:
                 spectrum=np.asarray(info.lyapunov_spectrum))
 
 
+def training_series(case: str, n_train: int, clean: bool = False) -> tuple[dict, np.ndarray]:
+    """:func:`case_data` and its training series, or the same series without noise."""
+    d = case_data(case, n_train)
+    if not clean:
+        return d, d["train"]
+    system, observed = CASES[case]
+    kw = {} if observed is None else {"observed": observed}
+    return d, SYSTEMS[system].make(n_train, random_state=TRAIN_SEED, **kw)
+
+
 def _view(X: np.ndarray) -> np.ndarray:
     return delay_embed(X[:, 0], 3, EMBED_LAG) if X.shape[1] == 1 else X
 
