@@ -5,8 +5,8 @@ configurations by their kept models needs many seeds. This script trains once
 (``n_init=1``) and takes the largest Lyapunov exponent of the models of the second half of
 the training, every twentieth of it (epochs 100, 110, ..., 200 by default; 30,000 steps
 each from a start warmed up on the clean test stretch, QR every 5 steps); the mean of
-their errors measures the configuration's bias with far less seed noise. Data as in ``bench_systems.py`` (100,000 rows, 5 % noise). Run from the source
-tree::
+their errors measures the configuration's bias with far less seed noise. Data as in
+``bench_systems.py`` (100,000 rows, 5 % noise). Run from the source tree::
 
     python benchmarks/bench_bias.py lorenz63                      # the defaults, seed 0
     python benchmarks/bench_bias.py lorenz63 --seed 1 --set n_hidden=300
@@ -30,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_systems import CASES, parse_set, training_series  # noqa: E402
 
 from dsrnn import PLRNNRegressor  # noqa: E402
-
 
 
 def main(argv=None) -> int:

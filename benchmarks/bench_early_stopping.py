@@ -59,6 +59,8 @@ def replay(case: str, seed: int, patiences: list) -> list[dict]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         est.fit(d["train"])
+    # the callback sees epochs 1, 2, ...; the kept model itself may be the initialization
+    states.setdefault(est.best_epoch_, copy.deepcopy(est.model_.state_dict()))
     history = est.history_
     keys = [(bool(r.get("collapsed", False)), r["selection"]) for r in history]
     times = [r["time"] for r in history]
@@ -68,9 +70,11 @@ def replay(case: str, seed: int, patiences: list) -> list[dict]:
         if kept not in scored:
             if kept in states:
                 est.model_.load_state_dict(states[kept])
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                scored[kept] = evaluate(est, d["test"])
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    scored[kept] = evaluate(est, d["test"])
+            else:  # the initialization (epoch 0) of a training that later improved
+                scored[kept] = dict(lambda_max=np.nan, D_stsp=np.nan, D_H=np.nan)
         ev = scored[kept]
         row = dict(case=case, seed=seed, patience=patience, stop=stop, kept=kept,
                    time_fraction=times[stop] / times[-1],
