@@ -11,7 +11,9 @@ existing Axes when one is passed (``ax=...``) and returns what it drew on:
   (:func:`dsrnn.lyapunov.jacobian_product_norms`) and where they break down;
 - :func:`plot_lyapunov_convergence` -- running QR estimates of the exponents
   (``return_history=True`` of the spectrum functions);
-- :func:`plot_spectrum` -- a Lyapunov spectrum against a reference.
+- :func:`plot_spectrum` -- a Lyapunov spectrum against a reference;
+- :func:`plot_cycles` -- fixed points and cycles (:mod:`dsrnn.fixed_points`) marked on
+  an attractor plot.
 
 matplotlib is imported with this module (it is a dependency of dsrnn, but the
 rest of the package does not import it). No function calls ``plt.show()``.
@@ -262,9 +264,10 @@ def plot_time_series(
         for key, s in series.items():
             ax.plot(np.arange(len(s)) * dt, s[:, d], **styles[key])
         ax.set_ylabel(dim_label)
-    axes[-1].set_xlabel("time" if dt != 1.0 else "step")
-    if len(series) > 1:
-        axes[0].legend(loc="upper right", fontsize="small")
+    axes[-1].set_xlabel("time (time units)" if dt != 1.0 else "step")
+    if len(series) > 1:  # above the top panel, where it covers no data
+        axes[0].legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2,
+                       fontsize="small", frameon=False, borderaxespad=0.2)
     return fig
 
 
@@ -373,13 +376,15 @@ def plot_jacobian_norms(
     breakdown_step: Optional[int] = None,
     exponent: Optional[float] = None,
     dt: float = 1.0,
+    dtype: Any = np.float64,
     ax: Optional[Axes] = None,
     **kwargs,
 ) -> Axes:
     r"""Plot the norms of the naive Jacobian product and where it breaks down.
 
     Draws :math:`\log_{10} \|J_k \cdots J_1\|_2` against the product length
-    :math:`k`, with the largest float64 (about 1.8e308) for scale and a vertical
+    :math:`k`, with the largest number of the product's precision (float64:
+    about 1.8e308; float32: about 3.4e38) for scale and a vertical
     line where the product overflowed (or underflowed); the norm's values past
     that line (``inf`` or 0) are not drawn.
 
@@ -398,6 +403,10 @@ def plot_jacobian_norms(
         predicts.
     dt : float, default=1.0
         Sampling interval; used with ``exponent``.
+    dtype : {numpy.float64, numpy.float32}, default=numpy.float64
+        The precision the product was multiplied in (the ``dtype`` given to
+        :func:`~dsrnn.lyapunov.jacobian_product_norms`); its largest finite
+        number is drawn as the limit.
     ax : matplotlib Axes, default=None
         Where to draw; ``None`` creates a new figure.
     **kwargs
@@ -429,6 +438,9 @@ def plot_jacobian_norms(
             f"shape {values.shape}."
         )
     dt = _check_dt(dt)
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be numpy.float32 or numpy.float64; got {dtype}.")
     k = np.arange(1, values.size + 1)
     bad = ~np.isfinite(values) | (values <= 0)
     if breakdown_step is None and bad.any():
@@ -436,15 +448,16 @@ def plot_jacobian_norms(
     with np.errstate(divide="ignore"):
         shown = np.where(bad, np.nan, np.log10(np.where(bad, 1.0, values)))
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(layout="constrained")
     kwargs.setdefault("label", r"naive $\|J_k \cdots J_1\|_2$")
     ax.plot(k, shown, **kwargs)
     if exponent is not None and not bad[0]:
         predicted = shown[0] + float(exponent) * (k - 1) * dt / np.log(10.0)
         label = rf"$\|J_1\|\,e^{{\lambda_1 (k-1)\Delta t}}$, $\lambda_1$ = {exponent:.3g}"
         ax.plot(k, predicted, color="0.4", ls="--", lw=1.0, label=label)
-    ax.axhline(np.log10(np.finfo(np.float64).max), color="k", lw=0.8, ls=":",
-               label="largest float64 (1.8e308)")
+    largest = np.finfo(dtype).max
+    ax.axhline(np.log10(largest), color="k", lw=0.8, ls=":",
+               label=f"largest {dtype.name} ({largest:.1e})")
     if breakdown_step is not None:
         kind = "underflow" if values[breakdown_step - 1] == 0 else "overflow"
         ax.axvline(breakdown_step, color="C3", lw=1.0,
@@ -462,6 +475,7 @@ def plot_lyapunov_convergence(
     dt: float = 1.0,
     reference: Any = None,
     n_exponents: Optional[int] = None,
+    unit: Optional[str] = None,
     ax: Optional[Axes] = None,
     **kwargs,
 ) -> Axes:
@@ -484,6 +498,9 @@ def plot_lyapunov_convergence(
         the estimate of the same rank.
     n_exponents : int, default=None
         Plot only the leading ``n_exponents`` columns; ``None``: all.
+    unit : str, default=None
+        Unit of the exponents, shown on the y-axis; ``None``: ``"1/time unit"``
+        when ``dt`` is given, ``"1/step"`` when ``dt`` is 1 (a map).
     ax : matplotlib Axes, default=None
         Where to draw; ``None`` creates a new figure.
     **kwargs
@@ -492,7 +509,8 @@ def plot_lyapunov_convergence(
     Returns
     -------
     ax : matplotlib Axes
-        The Axes drawn on (logarithmic time axis).
+        The Axes drawn on (logarithmic time axis, in time units of ``dt``, or
+        in steps when ``dt`` is 1).
 
     Examples
     --------
@@ -508,6 +526,8 @@ def plot_lyapunov_convergence(
     >>> ax = plot_lyapunov_convergence(hist, reference=[0.419, -1.623])
     >>> len(ax.lines)
     4
+    >>> ax.get_ylabel().endswith("(1/step)")
+    True
     """
     H = _as_2d(history, "history")
     if isinstance(step, bool) or not isinstance(step, numbers.Integral) or step < 1:
@@ -526,7 +546,7 @@ def plot_lyapunov_convergence(
         if refs.ndim != 1:
             raise ValueError(f"reference must be a number or a 1-D array; got {reference!r}.")
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(layout="constrained")
     t = (np.arange(H.shape[0]) + 1) * step * dt
     color = kwargs.pop("color", None)
     for i in range(H.shape[1]):
@@ -535,9 +555,11 @@ def plot_lyapunov_convergence(
         ax.plot(t, H[:, i], color=c, **kw)
         if refs is not None and i < refs.size:
             ax.axhline(refs[i], color=ax.lines[-1].get_color(), ls="--", lw=0.8)
+    if unit is None:
+        unit = "1/time unit" if dt != 1.0 else "1/step"
     ax.set_xscale("log")
-    ax.set_xlabel("averaging time" if dt != 1.0 else "averaging steps")
-    ax.set_ylabel("running estimate")
+    ax.set_xlabel("averaging time (time units)" if dt != 1.0 else "averaging time (steps)")
+    ax.set_ylabel(rf"running estimate of $\lambda_i$ ({unit})")
     if H.shape[1] <= 6:
         ax.legend(loc="best", fontsize="small")
     return ax
@@ -589,7 +611,7 @@ def plot_spectrum(
         raise ValueError(f"spectrum must be a non-empty 1-D array; got shape {lam.shape}.")
     lam = np.sort(lam)[::-1]
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(layout="constrained")
     kwargs.setdefault("marker", "o")
     kwargs.setdefault("ls", "-")
     kwargs.setdefault("label", "model")

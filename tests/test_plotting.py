@@ -112,6 +112,11 @@ def test_time_series_one_panel_per_dim_two_lines_each(trajectory):
         t, _ = ax.lines[0].get_data()
         np.testing.assert_allclose(t, np.arange(100) * 0.5)
     np.testing.assert_allclose(fig.axes[1].lines[1].get_data()[1], trajectory[:100, 2] + 1)
+    assert fig.axes[1].get_xlabel() == "time (time units)"
+    # the legend sits above the top panel, outside the data area
+    fig.canvas.draw()
+    box = fig.axes[0].get_legend().get_window_extent()
+    assert box.y0 >= fig.axes[0].get_window_extent().y1 - 1
 
 
 def test_time_series_generated_only_and_1d():
@@ -187,6 +192,21 @@ def test_jacobian_norms_marks_overflow():
     assert len(vlines) == 1 and vlines[0].get_xdata()[0] == res.breakdown_step
 
 
+def test_jacobian_norms_limit_follows_the_products_precision():
+    jac = np.full((200, 1, 1), 2.0)
+    res32 = jacobian_product_norms(jac, dtype=np.float32)
+    assert res32.breakdown_step == 128  # 2**128 overflows float32
+    ax = plot_jacobian_norms(res32, dtype=np.float32)
+    (limit,) = [ln for ln in ax.lines if ln.get_label().startswith("largest")]
+    assert limit.get_label() == "largest float32 (3.4e+38)"
+    np.testing.assert_allclose(limit.get_ydata()[0], np.log10(np.finfo(np.float32).max))
+    ax = plot_jacobian_norms(jacobian_product_norms(jac))
+    (limit,) = [ln for ln in ax.lines if ln.get_label().startswith("largest")]
+    assert limit.get_label() == "largest float64 (1.8e+308)"
+    with pytest.raises(ValueError, match="float32 or numpy.float64"):
+        plot_jacobian_norms(res32, dtype=np.int64)
+
+
 def test_jacobian_norms_plain_array_and_underflow():
     norms = np.array([1e-1, 1e-2, 0.0, 0.0])
     ax = plot_jacobian_norms(norms)
@@ -201,6 +221,12 @@ def test_lyapunov_convergence_time_axis_and_references():
     np.testing.assert_allclose(t, np.arange(1, 21) * 0.05)
     assert ax.lines[1].get_ydata()[0] == 0.906
     assert ax.get_xscale() == "log"
+    assert ax.get_xlabel() == "averaging time (time units)"
+    assert ax.get_ylabel().endswith("(1/time unit)")
+    ax = plot_lyapunov_convergence(hist)  # dt = 1: a map, counted in steps
+    assert ax.get_xlabel() == "averaging time (steps)"
+    assert ax.get_ylabel().endswith("(1/step)")
+    assert plot_lyapunov_convergence(hist, unit="1/s").get_ylabel().endswith("(1/s)")
 
 
 def test_lyapunov_convergence_subset_and_errors():
@@ -253,6 +279,12 @@ def test_every_plotting_helper_renders_with_integer_ranks_and_epochs():
         fig = obj if isinstance(obj, Figure) else obj.figure
         fig.savefig(io.BytesIO(), format="png")  # the whole figure renders
         assert any(ax.get_xlabel() for ax in fig.axes), f"{name}: no x label"
+        # nothing is cut off: every artist (labels, ticks, legend) lies inside the figure
+        drawn_box = fig.get_tightbbox(fig.canvas.get_renderer())
+        inches = fig.bbox_inches
+        assert (drawn_box.x0 >= -0.02 and drawn_box.y0 >= -0.02
+                and drawn_box.x1 <= inches.x1 + 0.02 and drawn_box.y1 <= inches.y1 + 0.02), (
+            f"{name}: drawn {drawn_box.bounds}, figure {inches.bounds}")
         for ax in fig.axes:
             assert ax.get_ylabel() or ax.get_title(), f"{name}: a panel without a y label"
     # ranks and epochs are whole numbers; exponents have a unit; losses say which way is good
