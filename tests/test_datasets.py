@@ -330,7 +330,15 @@ def test_load_pretrained_lorenz63_is_a_fitted_reconstruction():
     # it reproduces the attractor: far closer to the test data than noise is
     assert state_space_divergence(data.test, gen, max_dims=3) < 1.5
     lam = est.lyapunov_spectrum(20_000)[0]
-    assert abs(lam - 0.906) / 0.906 < 0.15
+    truth = data.lyapunov_spectrum[0]
+    assert abs(lam - truth) / truth < 0.15
+    # a fitted estimator of this version in every respect: the attributes a fit derives
+    # from the data are there, and scoring works (data/make_pretrained_model.py --refresh)
+    assert est.fit_report_["ok"] and len(est.attractors_) == 1
+    assert abs(est.lyapunov_spectrum_[0] - truth) / truth < 0.1
+    assert 20 < est.correlation_time_ < 40  # 30 steps: a quarter oscillation at dt 0.01
+    with pytest.warns(UserWarning, match="correlation times"):
+        assert -0.5 < est.score(data.test[:20_000]) <= 0
 
 
 # ===========================================================================
