@@ -5,7 +5,10 @@ configurations by their kept models needs many seeds. This script trains once
 (``n_init=1``) and takes the largest Lyapunov exponent of the models of the second half of
 the training, every twentieth of it (epochs 100, 110, ..., 200 by default; 30,000 steps
 each from a start warmed up on the clean test stretch, QR every 5 steps); the mean of
-their errors measures the configuration's bias with far less seed noise. Data as in
+their errors measures the configuration's bias with far less seed noise. For each model it
+also prints the weight that the adaptive generalized teacher forcing of Hess et al. (2023)
+would give it, ``alpha = 1 - 1/G`` with ``G`` the geometric mean of the spectral norms of
+the model's Jacobians along 2,000 steps of the same start (0 when ``G <= 1``). Data as in
 ``bench_systems.py`` (100,000 rows, 5 % noise). Run from the source tree::
 
     python benchmarks/bench_bias.py lorenz63                      # the defaults, seed 0
@@ -30,6 +33,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_systems import CASES, parse_set, training_series  # noqa: E402
 
 from dsrnn import PLRNNRegressor  # noqa: E402
+from dsrnn._plrnn_numpy import plrnn_jacobians, plrnn_trajectory  # noqa: E402
+from dsrnn._starts import warm_states  # noqa: E402
+
+
+def gtf_alpha(params: dict, prefix: np.ndarray, n_steps: int = 2000) -> float:
+    """Hess et al.'s adaptive GTF weight for a model, from its Jacobians along a free run."""
+    z0 = np.asarray(warm_states(params, prefix), dtype=np.float64).reshape(-1)
+    p = {k: np.asarray(params[k], dtype=np.float64) for k in ("A", "W1", "W2", "h1", "h2")}
+    clipped = bool(params.get("clipped", False))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        Z = plrnn_trajectory(z0, n_steps - 1, **p, clipped=clipped)
+    if not np.all(np.isfinite(Z)):
+        return np.nan
+    norms = np.linalg.norm(plrnn_jacobians(Z, **p, clipped=clipped), ord=2, axis=(1, 2))
+    return float(max(0.0, 1.0 - 1.0 / np.exp(np.mean(np.log(norms)))))
 
 
 def main(argv=None) -> int:
@@ -59,20 +78,22 @@ def main(argv=None) -> int:
     fit_time = time.perf_counter() - start
     prefix = d["test"][: est.warmup_ + 1]
     truth = float(d["spectrum"][0])
-    errors = []
+    errors, alphas = [], []
     for state in states:
         est.model_.load_state_dict(state)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             lam = est.lyapunov_spectrum(30_000, prefix=prefix, reorthonormalize_every=5)[0]
         errors.append(100 * (lam - truth) / truth)
+        alphas.append(gtf_alpha(est.model_.numpy_params(), (prefix - est.mean_) / est.scale_))
     errors = np.array(errors)
     kept = errors[errors > -50]  # a model on a cycle or a fixed point is not a bias sample
     summary = (f"mean error {kept.mean():+.1f} % over {kept.size} of {errors.size} epochs "
                f"(range {kept.min():+.1f} … {kept.max():+.1f} %)" if kept.size
                else f"no chaotic model in {errors.size} epochs")
     print(f"{args.case} seed {args.seed} {params or 'defaults'}{' clean' if args.clean else ''}: "
-          f"fit {fit_time:.0f} s, {summary}; per epoch {np.round(errors, 1).tolist()}")
+          f"fit {fit_time:.0f} s, {summary}; per epoch {np.round(errors, 1).tolist()}; "
+          f"adaptive GTF alpha per epoch {np.round(alphas, 3).tolist()}")
     return 0
 
 
