@@ -1,10 +1,10 @@
 """Data-driven defaults: every parameter counted in steps is chosen from the data's own time scale.
 
 The step-counted parameters of sparse teacher forcing (the forcing interval τ_f, the window
-length τ, the warm-up T_W, the smoothing window, the lengths of the validation and Lyapunov
-runs) only make sense relative to how fast the data changes *per sample*: 25 steps are a third
-of a predictability time for Lorenz-63 sampled at dt = 0.01, but fifteen predictability times
-for the Hénon map. :func:`correlation_time` measures that speed from the data, and
+length τ, the warm-up T_W, the smoothing window, the length of the validation runs and of the
+transients before anything is scored) only make sense relative to how fast the data changes
+*per sample*: 25 steps are a third of a predictability time for Lorenz-63 sampled at
+dt = 0.01, but fifteen predictability times for the Hénon map. :func:`correlation_time` measures that speed from the data, and
 :func:`resolve_auto` turns it into the values a fit uses.
 
 The rule (documented in the user guide, measured on the systems benchmark):
@@ -140,8 +140,8 @@ def predictability_time(series: list[np.ndarray], t_c: float, *, n_pairs: int = 
     quasi-periodic or a noise-dominated series), the data shows no exponential separation
     and inf is returned.
 
-    On 100,000 steps with 5 % noise it gave 0.74 for Lorenz-63 (x, y, z; true 0.904),
-    0.95 for its x alone, 0.042 for Rössler (true 0.071), 0.33 per step for the Hénon map
+    On 100,000 steps with 5 % noise it gave 0.78 for Lorenz-63 (x, y, z; true 0.904),
+    0.95 for its x alone, 0.042 for Rössler (true 0.072), 0.33 per step for the Hénon map
     (true 0.419) and inf for the FitzHugh–Nagumo limit cycle: good to a factor of 2, which
     is all the step-counted defaults need.
 

@@ -222,9 +222,9 @@ class PLRNNRegressor(BaseEstimator):
         200.
     n_epochs : int, default=200
         Number of epochs of each of the ``n_init`` trainings; the model is
-        evaluated after each. The defaults take about 45 s on two CPU cores for
-        the bundled 100,000 three-dimensional samples (the two trainings run in
-        parallel).
+        evaluated after each. The defaults take about a minute on two CPU cores
+        for the bundled 100,000 three-dimensional samples (the two trainings run
+        in parallel).
     batches_per_epoch : int, default=50
         Gradient steps per epoch.
     batch_size : int, default=32
@@ -260,8 +260,11 @@ class PLRNNRegressor(BaseEstimator):
     validation_steps : int or "auto", default="auto"
         Number of free-running steps scored after every epoch, pooled over four
         runs started along the held-out data (each after a warm-up and a
-        transient of ``20 t_c`` steps). "auto": ``250 t_c`` between 2,000 and
-        20,000 (about 5,000 for Lorenz-63 at dt = 0.01).
+        transient of ``20 t_c`` steps, 200 to 5,000). "auto":
+        ``max(250 t_c, 60 t_pred)`` between 2,000 and 20,000, with the dominant
+        period in place of ``t_pred`` where nearby states do not separate
+        (5,304 for Lorenz-63 observed as (x, y, z) at dt = 0.01, 7,525 for the
+        bundled data).
     n_iter_no_change : int or None, default=None
         Stop when the validation measure (without validation: the training
         loss) has not improved for this many epochs. Off by default: the
@@ -273,8 +276,9 @@ class PLRNNRegressor(BaseEstimator):
     lyapunov_steps : int, default=50000
         Total length of the free runs over which ``lyapunov_spectrum_`` is
         computed at the end of ``fit``: eight runs from starts along the data,
-        ``lyapunov_steps / 8`` steps each after a transient (0 skips it, and
-        ``attractors_`` is then empty); about 1 s at M=20, L=100. The estimate
+        ``lyapunov_steps / 8`` steps each after a transient of ``20 t_c``
+        steps (200 to 5,000). 0 skips it (``attractors_`` is then empty).
+        About 1 s at M=20, L=100. The estimate
         is a time average. For two models trained on the bundled
         Lorenz-63 data (dt = 0.01), its spread over initial conditions was
         2.7–4.3 % of λ_max over 20,000 steps and 1.0–1.3 % over 100,000; it
@@ -1096,8 +1100,8 @@ class PLRNNRegressor(BaseEstimator):
 
         The measure the fit validates and selects models with, on the same view
         of the data: free runs from 8 points along ``X`` (each warmed up on the
-        ``warmup_ + 1`` rows before it, then ``n_transient`` steps dropped) are
-        pooled to as many rows as ``X`` has and compared with ``X`` by
+        ``warmup_ + 1`` rows before it, then ``20 t_c`` steps, 200 to 5,000,
+        dropped) are pooled to as many rows as ``X`` has and compared with ``X`` by
         :math:`KL(p_X \| p_{runs})` over all observed dimensions (a histogram
         below 6 dimensions, a Gaussian mixture from 6 on; 3-d delay coordinates
         for a single variable), after standardizing and smoothing ``X`` as
@@ -1170,6 +1174,9 @@ class PLRNNRegressor(BaseEstimator):
             rows (``initial_window_``). ``lyapunov_spectrum_`` is computed from
             eight starts along the data instead (see its description).
         n_transient : int, default=1000
+            Steps of the free run discarded before averaging, so that the run
+            has settled on the model's attractor. (``lyapunov_spectrum_`` uses
+            ``20 t_c`` steps, 200 to 5,000.)
         reorthonormalize_every : int, default=1
             Steps between QR factorizations. Trained models often have strongly
             contracting directions, whose exponents a product of several

@@ -1409,7 +1409,7 @@ def system_lyapunov_spectrum(
     the variational equations, DOP853, ``rtol=atol=1e-9``), a map's from
     :func:`dsrnn.lyapunov.lyapunov_spectrum` (QR every step). With the default
     arguments this is the run that produced the reference ``lyapunov_spectrum`` of
-    the registry (7 to 30 s per system); pass a shorter ``t_total`` for a quick
+    the registry (7 to 35 s per system); pass a shorter ``t_total`` for a quick
     check (the largest exponent of a chaotic flow converges like
     :math:`t^{-1/2}`, a zero exponent like :math:`1/t`).
 

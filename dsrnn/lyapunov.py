@@ -242,10 +242,10 @@ def plrnn_lyapunov_spectrum(
     Notes
     -----
     Measured on 2 shared CPU cores (one BLAS thread) for a chaotic clipped model with M=20,
-    L=100 (``benchmarks/bench_lyapunov.py``): 100,000 steps take about 1.7 s with the default
-    ``reorthonormalize_every=1`` and 0.8 s with 5 (orbit ~0.26 s, Jacobians ~0.25 s, QR steps
-    ~0.2 s), against about 170 s extrapolated for a per-step ``torch.autograd`` Jacobian + QR
-    loop; on a shared orbit the spectra agree to 3e-14 (every step) and 2e-11 (every 5 steps),
+    L=100 (``benchmarks/bench_lyapunov.py``): 100,000 steps take about 1.6 s with the default
+    ``reorthonormalize_every=1`` and 0.77 s with 5 (orbit ~0.26 s, Jacobians ~0.25 s, QR steps
+    ~0.2 s), against about 178 s extrapolated for a per-step ``torch.autograd`` Jacobian + QR
+    loop; on a shared orbit the spectra agree to 1e-11,
     for exponents spanning 0.22 to -1.80 per step. Memory is bounded (the orbit is iterated
     chunk by chunk as the recursion consumes it), so 10^6 steps or more are fine.
 
@@ -371,8 +371,8 @@ def ode_lyapunov_spectrum(
     a larger error in the sum of the exponents, so the adaptive scipy integrators are used.
 
     The finite-time estimate of the largest exponent of a chaotic flow fluctuates around its
-    limit with a spread decreasing like :math:`t^{-1/2}`; for Lorenz-63, ``t_total = 500`` gives
-    :math:`\lambda_1` to about 1 %. The zero exponent of the flow direction converges like
+    limit with a spread decreasing like :math:`t^{-1/2}`; for Lorenz-63, ``t_total = 1,000`` gives
+    :math:`\lambda_1` to about 1 % (one standard deviation over initial conditions). The zero exponent of the flow direction converges like
     :math:`1/t`.
 
     Examples
