@@ -107,7 +107,9 @@ fig.suptitle("Multipliers at the fixed points: above the grey line, an unstable 
 # low order besides its equilibria: a good reconstruction should not have any
 # either. A model collapsed
 # onto a spurious cycle (as happens in chaotic training for a few epochs)
-# would show it here.
+# would show it here. At full size the search over orders 1 to 8 finds the
+# three fixed points and nothing else, in about a second;
+# ``DSRNN_EXAMPLES_FAST=1`` searches orders 1 to 4.
 orders = range(1, 5) if FAST else range(1, 9)
 t0 = time.perf_counter()
 cycles = estimator_cycles(est, order=orders, random_state=0)

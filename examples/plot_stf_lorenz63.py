@@ -12,11 +12,12 @@ the state-space divergence :math:`D_{stsp}` and the largest Lyapunov exponent
 
 The library does the training loop; see :doc:`/stf` for the method.
 
-The fit takes about a minute on a laptop CPU. With the environment variable
+The fit takes about a minute on two CPU cores. With the environment variable
 ``DSRNN_EXAMPLES_FAST=1`` the script trains nothing: it loads the model that
 this very code trained at full size (``data/examples/stf_lorenz63.npz``,
-written by ``data/make_example_models.py``), so the figures and numbers are
-those of the full run.
+written by ``data/make_example_models.py``), so the model is that of the full
+run; only the free runs it is scored on are shorter (20,000 steps instead of
+100,000), which moves the printed numbers by a few per cent.
 """
 
 # %%
@@ -116,8 +117,8 @@ fig.suptitle("true vs generated, after a warm-up on the same data")
 # ``lyapunov_spectrum_`` is the QR estimate along a free run of the model, in
 # units of 1/time (divided by ``dt``); see :doc:`/lyapunov`. :math:`D_{stsp}`
 # compares the occupation of state space with the clean reference (30 bins per
-# dimension); for scale, two long stretches of the true attractor give about
-# 0.04 and the noisy data against the clean one about 0.15 (see
+# dimension); for scale, two long stretches of the true attractor give
+# 0.02–0.10 and the noisy data against the clean one 0.157 (see
 # :doc:`/measures`).
 lam = est.lyapunov_spectrum_[0]
 if np.isfinite(lam):
