@@ -88,11 +88,13 @@ def demo(output_dir: str = "dsrnn_demo_output", random_state: int = 0, verbose: 
     ax.plot(t, data.test[W + 1:W + 1501, 0], label="true (test)")
     ax.plot(t, est.generate(1500, prefix=data.test[:W + 1])[:, 0],
             label=f"generated after a warm-up on the {W + 1} test rows before")
-    ax.set_xlabel("time")
+    ax.set_xlabel("time (time units)")
     ax.set_ylabel(data.feature_names[0])
-    ax.legend(loc="upper right")
+    # between the title and the axes, where it covers no data
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False)
     ax.set_title(f"λ_max = {lam:.3f} (reference {lam_ref:.3f}, error "
-                 f"{100 * result['lambda_error']:.1f} %), D_stsp = {result['D_stsp']:.3f}")
+                 f"{100 * result['lambda_error']:.1f} %), D_stsp = {result['D_stsp']:.3f}",
+                 pad=24)
     fig.tight_layout()
     path = out / "lorenz63_reconstruction.png"
     fig.savefig(path, dpi=110)
