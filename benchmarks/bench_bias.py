@@ -8,7 +8,10 @@ each from a start warmed up on the clean test stretch, QR every 5 steps); the me
 their errors measures the configuration's bias with far less seed noise. For each model it
 also prints the weight that the adaptive generalized teacher forcing of Hess et al. (2023)
 would give it, ``alpha = 1 - 1/G`` with ``G`` the geometric mean of the spectral norms of
-the model's Jacobians along 2,000 steps of the same start (0 when ``G <= 1``). Data as in
+the model's Jacobians along 2,000 steps of the same start (0 when ``G <= 1``). With
+``--separation`` it also prints each model's separation ratio (the fit report's check: the
+noise-matched predictability time of a free run over the training data's) and its correlation
+with the lambda errors: whether that check could select the less biased epochs. Data as in
 ``bench_systems.py`` (100,000 rows, 5 % noise). Run from the source tree::
 
     python benchmarks/bench_bias.py lorenz63                      # the defaults, seed 0
@@ -33,7 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_systems import CASES, parse_set, training_series  # noqa: E402
 
 from dsrnn import PLRNNRegressor  # noqa: E402
+from dsrnn._auto import transient_steps  # noqa: E402
 from dsrnn._plrnn_numpy import plrnn_jacobians, plrnn_trajectory  # noqa: E402
+from dsrnn._scoring import separation_times  # noqa: E402
 from dsrnn._starts import warm_states  # noqa: E402
 
 
@@ -58,6 +63,8 @@ def main(argv=None) -> int:
     parser.add_argument("--clean", action="store_true", help="train on noise-free data")
     parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE",
                         help="estimator parameters other than the defaults")
+    parser.add_argument("--separation", action="store_true",
+                        help="also the separation ratio of every model (a few s each)")
     args = parser.parse_args(argv)
     params = parse_set(args.set)
     d, train = training_series(args.case, 100_000, clean=args.clean)
@@ -78,7 +85,7 @@ def main(argv=None) -> int:
     fit_time = time.perf_counter() - start
     prefix = d["test"][: est.warmup_ + 1]
     truth = float(d["spectrum"][0])
-    errors, alphas = [], []
+    errors, alphas, ratios = [], [], []
     for state in states:
         est.model_.load_state_dict(state)
         with warnings.catch_warnings():
@@ -86,6 +93,13 @@ def main(argv=None) -> int:
             lam = est.lyapunov_spectrum(30_000, prefix=prefix, reorthonormalize_every=5)[0]
         errors.append(100 * (lam - truth) / truth)
         alphas.append(gtf_alpha(est.model_.numpy_params(), (prefix - est.mean_) / est.scale_))
+        if args.separation:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                t_data, t_model = separation_times(
+                    est.model_.numpy_params(), [(np.asarray(train) - est.mean_) / est.scale_],
+                    est.correlation_time_, est.warmup_, transient_steps(est.correlation_time_))
+            ratios.append(t_model / t_data)
     errors = np.array(errors)
     kept = errors[errors > -50]  # a model on a cycle or a fixed point is not a bias sample
     summary = (f"mean error {kept.mean():+.1f} % over {kept.size} of {errors.size} epochs "
@@ -94,6 +108,12 @@ def main(argv=None) -> int:
     print(f"{args.case} seed {args.seed} {params or 'defaults'}{' clean' if args.clean else ''}: "
           f"fit {fit_time:.0f} s, {summary}; per epoch {np.round(errors, 1).tolist()}; "
           f"adaptive GTF alpha per epoch {np.round(alphas, 3).tolist()}")
+    if args.separation:
+        ratios = np.array(ratios)
+        ok = np.isfinite(ratios) & (errors > -50)
+        corr = np.corrcoef(errors[ok], ratios[ok])[0, 1] if ok.sum() > 2 else np.nan
+        print(f"separation ratio per epoch {np.round(ratios, 3).tolist()}; correlation with the "
+              f"error over the {ok.sum()} chaotic epochs: {corr:+.2f}")
     return 0
 
 
