@@ -92,7 +92,8 @@ def main(argv=None) -> None:
     lam = est.lyapunov_spectrum_[0]
     gen = est.generate(len(data.test) + 1000, prefix=data.test[: est.warmup_ + 1])[1000:]
     d = state_space_divergence(data.test, gen, max_dims=3)
-    print(f"lambda_max {lam:.3f} (error {100 * lyapunov_error(lam, data.lyapunov_spectrum[0]):.1f} %),"
+    err = 100 * lyapunov_error(lam, data.lyapunov_spectrum[0])
+    print(f"lambda_max {lam:.3f} (error {err:.1f} %),"
           f" D_stsp {d:.3f}, spectrum[:3] {np.round(est.lyapunov_spectrum_[:3], 3)}")
     out = HERE / "pretrained_lorenz63.npz"
     est.save(out)

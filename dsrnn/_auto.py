@@ -4,8 +4,9 @@ The step-counted parameters of sparse teacher forcing (the forcing interval τ_f
 length τ, the warm-up T_W, the smoothing window, the length of the validation runs and of the
 transients before anything is scored) only make sense relative to how fast the data changes
 *per sample*: 25 steps are a third of a predictability time for Lorenz-63 sampled at
-dt = 0.01, but fifteen predictability times for the Hénon map. :func:`correlation_time` measures that speed from the data, and
-:func:`resolve_auto` turns it into the values a fit uses.
+dt = 0.01, but fifteen predictability times for the Hénon map. :func:`correlation_time`
+measures that speed from the data, and :func:`resolve_auto` turns it into the values a fit
+uses.
 
 The rule (documented in the user guide, measured on the systems benchmark):
 
@@ -80,8 +81,11 @@ def correlation_time(series: list[np.ndarray], max_lag: int | None = None) -> fl
     >>> import numpy as np
     >>> t = np.arange(5000)
     >>> x = np.sin(2 * np.pi * t / 100)[:, None]       # period 100 samples
-    >>> round(correlation_time([x]), 1)                # arccos(1/e) / (2 pi) * 100
-    19.3
+    >>> round(correlation_time([x]), 1)  # the exact crossing: arccos(1/e) / (2 pi) * 100 = 19.3
+    19.0
+
+    (The estimate divides the covariance at every lag by the series' length, as is usual;
+    that shrinks it by ``1 - lag / T`` and moves the crossing a little earlier.)
     """
     longest = max(len(s) for s in series)
     if max_lag is None:

@@ -278,11 +278,10 @@ class PLRNNRegressor(BaseEstimator):
         computed at the end of ``fit``: eight runs from starts along the data,
         ``lyapunov_steps / 8`` steps each after a transient of ``20 t_c``
         steps (200 to 5,000). 0 skips it (``attractors_`` is then empty).
-        About 1 s at M=20, L=100. The estimate
-        is a time average. For two models trained on the bundled
-        Lorenz-63 data (dt = 0.01), its spread over initial conditions was
-        2.7–4.3 % of λ_max over 20,000 steps and 1.0–1.3 % over 100,000; it
-        shrinks as ``1/√n``.
+        About 1 s at M=20, L=100. The estimate is a time average. For two
+        models trained on the bundled Lorenz-63 data (dt = 0.01), its spread
+        over initial conditions was 2.7–4.3 % of λ_max over 20,000 steps and
+        1.0–1.3 % over 100,000; it shrinks as ``1/√n``.
     backend : {"auto", "numpy", "torch"}, default="auto"
         How gradients are computed. "numpy" is a fused hand-written backward pass
         (several times faster on a CPU); "torch" uses autograd on ``device``.

@@ -371,9 +371,9 @@ def ode_lyapunov_spectrum(
     a larger error in the sum of the exponents, so the adaptive scipy integrators are used.
 
     The finite-time estimate of the largest exponent of a chaotic flow fluctuates around its
-    limit with a spread decreasing like :math:`t^{-1/2}`; for Lorenz-63, ``t_total = 1,000`` gives
-    :math:`\lambda_1` to about 1 % (one standard deviation over initial conditions). The zero exponent of the flow direction converges like
-    :math:`1/t`.
+    limit with a spread decreasing like :math:`t^{-1/2}`; for Lorenz-63, ``t_total = 1,000``
+    gives :math:`\lambda_1` to about 1 % (one standard deviation over initial conditions).
+    The zero exponent of the flow direction converges like :math:`1/t`.
 
     Examples
     --------
