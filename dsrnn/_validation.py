@@ -15,6 +15,7 @@ __all__ = [
     "check_real",
     "check_bool",
     "check_finite",
+    "check_float_dtype",
     "check_feature_names",
     "check_float_array",
     "check_trajectory",
@@ -241,6 +242,16 @@ def check_n_exponents(n_exponents, n: int) -> int:
             f"got {n_exponents!r}."
         )
     return int(n_exponents)
+
+
+def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
+    """float32 or float64 (any spelling numpy accepts), as a numpy dtype."""
+    dtype = np.dtype(dtype)
+    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(
+            f"{name} must be float32 or float64 (numpy.float32 or numpy.float64); got {dtype}."
+        )
+    return dtype
 
 
 def check_finite(X: np.ndarray, name: str = "X") -> None:

@@ -23,7 +23,8 @@ from scipy.integrate import solve_ivp
 
 from . import _plrnn_numpy
 from ._plrnn_numpy import finalize_spectrum, initial_frame, qr_abs_diag
-from ._validation import check_count, check_n_exponents, check_real, check_vector
+from ._validation import (check_count, check_float_dtype, check_n_exponents, check_real,
+                          check_vector)
 
 __all__ = [
     "lyapunov_spectrum",
@@ -542,9 +543,7 @@ def jacobian_product_norms(
     >>> bool(np.isinf(res.norms[-1])), 900 < res.breakdown_step < 1100
     (True, True)
     """
-    dtype = np.dtype(dtype)
-    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise ValueError(f"dtype must be float32 or float64, got {dtype}.")
+    dtype = check_float_dtype(dtype)
     J = np.asarray(jacobians, dtype=dtype)
     if J.ndim != 3 or J.shape[1] != J.shape[2] or J.shape[0] == 0:
         raise ValueError(

@@ -30,7 +30,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ._validation import check_columns, check_real, check_trajectory
+from ._validation import check_columns, check_float_dtype, check_real, check_trajectory
 
 __all__ = [
     "plot_attractor",
@@ -438,9 +438,7 @@ def plot_jacobian_norms(
             f"shape {values.shape}."
         )
     dt = _check_dt(dt)
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be numpy.float32 or numpy.float64; got {dtype}.")
+    dtype = check_float_dtype(dtype)
     k = np.arange(1, values.size + 1)
     bad = ~np.isfinite(values) | (values <= 0)
     if breakdown_step is None and bad.any():
