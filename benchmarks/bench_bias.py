@@ -85,20 +85,24 @@ def main(argv=None) -> int:
     fit_time = time.perf_counter() - start
     prefix = d["test"][: est.warmup_ + 1]
     truth = float(d["spectrum"][0])
+    # the model's units: the estimator standardized the data by mean_ and scale_
+    prefix_std = (prefix - est.mean_) / est.scale_
+    train_std = [(np.asarray(train) - est.mean_) / est.scale_] if args.separation else None
     errors, alphas, ratios = [], [], []
     for state in states:
         est.model_.load_state_dict(state)
+        model_params = est.model_.numpy_params()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             lam = est.lyapunov_spectrum(30_000, prefix=prefix, reorthonormalize_every=5)[0]
         errors.append(100 * (lam - truth) / truth)
-        alphas.append(gtf_alpha(est.model_.numpy_params(), (prefix - est.mean_) / est.scale_))
+        alphas.append(gtf_alpha(model_params, prefix_std))
         if args.separation:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 t_data, t_model = separation_times(
-                    est.model_.numpy_params(), [(np.asarray(train) - est.mean_) / est.scale_],
-                    est.correlation_time_, est.warmup_, transient_steps(est.correlation_time_))
+                    model_params, train_std, est.correlation_time_, est.warmup_,
+                    transient_steps(est.correlation_time_))
             ratios.append(t_model / t_data)
     errors = np.array(errors)
     kept = errors[errors > -50]  # a model on a cycle or a fixed point is not a bias sample
