@@ -74,18 +74,18 @@ fig = plot_history(est.history_, best_epoch=est.best_epoch_)
 # the true ``x`` for a while and then, chaos being chaos, goes its own way with
 # the same irregular oscillations and switches between the two wings.
 n_steps = 20_000 if FAST else len(x_test)
+n_drop = 1000
 W = est.warmup_
-run = est.generate(3000, prefix=x_test[: W + 1])  # run[k] continues x_test[W + 1 + k]
-if np.all(np.isfinite(run)):
-    fig = plot_time_series(x_test[W + 1 : W + 3001], run, dt=data.dt,
+run = est.generate(n_steps + n_drop, prefix=x_test[: W + 1])  # run[k] continues x_test[W + 1 + k]
+if np.all(np.isfinite(run[:3000])):
+    fig = plot_time_series(x_test[W + 1 : W + 3001], run[:3000], dt=data.dt,
                            labels=("true x (test)", "free run, warmed up on the test"),
                            dim_labels=["x"])
 
 # %%
-# For the statistics below, a long run whose first 1,000 steps (a transient) are
-# dropped.
-n_drop = 1000
-Y = est.generate(n_steps + n_drop, prefix=x_test[: W + 1])[n_drop:]
+# For the statistics below, the same run without its first 1,000 steps (a
+# transient).
+Y = run[n_drop:]
 finite = bool(np.all(np.isfinite(Y)))
 
 # %%
