@@ -241,6 +241,10 @@ class AutoParameters:
     smoothing_window: int
     validation_steps: int
     n_transient: int
+    #: Steps a record of this data needs to cover its attractor: the "auto"
+    #: ``validation_steps`` (``max(250 t_c, 60 t_pred)``, 2,000 to 20,000), whatever
+    #: value the fit was given. A fit whose reference data is shorter warns.
+    coverage_steps: int = 0
 
 
 def _resolve(value, auto_value: int) -> int:
@@ -303,9 +307,10 @@ def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup,
         window = int(smoothing) | 1 if smoothing >= 5 else 0
     # validation runs cover many predictability times (or periods): the Rössler attractor,
     # one turn every 59 steps, needs thousands of steps to be visited in full
-    vs = _resolve(validation_steps, int(min(20_000, max(2_000, 250 * t_c, 60 * horizon))))
+    coverage = int(min(20_000, max(2_000, 250 * t_c, 60 * horizon)))
+    vs = _resolve(validation_steps, coverage)
     n_transient = transient_steps(t_c)
     return AutoParameters(correlation_time=t_c, predictability_time=t_pred,
                           forcing_interval=fi, seq_len=sl, warmup=wu,
                           smoothing_window=window, validation_steps=vs,
-                          n_transient=n_transient)
+                          n_transient=n_transient, coverage_steps=coverage)

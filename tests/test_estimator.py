@@ -235,6 +235,34 @@ def test_short_held_out_tail_warns_and_skips_validation(lorenz_short):
     assert est.fit_report_["reference"] == "training"
 
 
+def test_a_reference_too_short_to_cover_the_attractor_warns(lorenz_short):
+    """400 held-out rows of Lorenz-63 (t_c about 30 steps) cannot vouch for a model."""
+    with pytest.warns(UserWarning, match="could not check its model well") as record:
+        est = PLRNNRegressor(random_state=0, **FAST).fit(lorenz_short)
+    report = est.fit_report_
+    assert report["reference"] == "held-out" and report["reference_rows"] == 400
+    # the data's own scale decides, not the explicit validation_steps=500 of FAST
+    assert report["coverage_steps"] >= 2000 and report["short_reference"]
+    message = next(str(w.message) for w in record if "could not check" in str(w.message))
+    assert "has 400 rows" in message and f"fewer than the {report['coverage_steps']}" in message
+    assert f"about {int(np.ceil(report['coverage_steps'] / 0.1))} rows" in message
+
+
+def test_a_reference_long_enough_gives_no_such_warning():
+    import warnings
+
+    from dsrnn.datasets import make_henon
+
+    X = make_henon(25_000, noise=0.05, random_state=0)  # t_c 1: 2,000 steps cover it
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        est = PLRNNRegressor(random_state=0, **{**FAST, "n_epochs": 1}).fit(X)
+    assert not any("could not check" in str(w.message) for w in record)
+    report = est.fit_report_
+    assert report["reference_rows"] == 2500 and report["coverage_steps"] == 2000
+    assert not report["short_reference"]
+
+
 def test_parallel_trainings_give_the_same_result_as_sequential(lorenz_short):
     kw = {**FAST, "n_init": 2, "n_epochs": 2}
     a = PLRNNRegressor(random_state=7, n_jobs=1, **kw).fit(lorenz_short)
