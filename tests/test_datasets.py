@@ -335,6 +335,7 @@ def test_load_pretrained_lorenz63_is_a_fitted_reconstruction():
     # a fitted estimator of this version in every respect: the attributes a fit derives
     # from the data are there, and scoring works (data/make_pretrained_model.py --refresh)
     assert est.fit_report_["ok"] and len(est.attractors_) == 1
+    assert not est.fit_report_["short_reference"]  # 10,000 held-out rows cover it
     assert abs(est.lyapunov_spectrum_[0] - truth) / truth < 0.1
     assert 20 < est.correlation_time_ < 40  # 30 steps: a quarter oscillation at dt 0.01
     with pytest.warns(UserWarning, match="correlation times"):
