@@ -711,7 +711,7 @@ def test_system_lyapunov_spectrum_short_runs():
     [
         ("lorenz63", 500.0, 0.05, 0.02),
         ("rossler", 2_000.0, 0.15, 0.02),
-        ("lorenz96", 150.0, 0.15, 0.2),
+        ("lorenz96", 300.0, 0.15, 0.2),
         ("henon", 200_000.0, 0.01, 0.005),
         ("fitzhugh_nagumo", 2_000.0, None, 0.01),
     ],
@@ -719,8 +719,10 @@ def test_system_lyapunov_spectrum_short_runs():
 def test_reference_spectra_agree_with_a_recomputation(name, t_total, rtol_max, atol):
     # Hypothesis: a shorter run from another initial condition agrees with the
     # stored reference: the largest exponent within rtol_max, every exponent
-    # within atol (about twice the spread of such runs over initial conditions;
-    # Lorenz-96's lambda_1 over 150 time units spreads by about 10 %).
+    # within atol (about twice the spread of such runs over initial conditions).
+    # Lorenz-96's lambda_1 is slow to converge: its standard deviation over initial
+    # conditions is about 3 % over 1,000 time units and 5 % over 300 (9 % over 150,
+    # where a run 18 % low was seen), so its tolerance is three standard deviations.
     ref = np.asarray(SYSTEMS[name].lyapunov_spectrum)
     spec = system_lyapunov_spectrum(name, t_total=t_total, random_state=1)
     np.testing.assert_allclose(spec, ref, atol=atol, rtol=0.01)
