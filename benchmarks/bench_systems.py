@@ -27,6 +27,8 @@ Run it from the source tree (each fit takes about a minute on two cores)::
     python benchmarks/bench_systems.py --out results.json   # also keep every row
     python benchmarks/bench_systems.py --auto-only          # only the "auto" choices
     python benchmarks/bench_systems.py --set n_epochs=100   # an ablation: other parameters
+    python benchmarks/bench_systems.py --systems bundled --presmooth auto --stride 5
+                                            # every 5th row, smoothed first, dt times 5
 
 The summary table is printed in reStructuredText, ready for ``docs/performance.rst``.
 """
@@ -50,6 +52,7 @@ from dsrnn import PLRNNRegressor  # noqa: E402
 from dsrnn._auto import resolve_auto  # noqa: E402
 from dsrnn.datasets import SYSTEMS, delay_embed, load_lorenz63  # noqa: E402
 from dsrnn.metrics import power_spectrum_distance, state_space_divergence  # noqa: E402
+from dsrnn.preprocessing import downsample  # noqa: E402
 
 N_TRAIN = 100_000
 N_TEST = 100_000
@@ -111,9 +114,16 @@ def lambda_error(value: float, spectrum: np.ndarray) -> float:
     return abs(value) / abs(float(spectrum[1]))
 
 
-def evaluate(est: PLRNNRegressor, test: np.ndarray) -> dict:
-    """lambda_max, D_stsp and D_H of a free run started on the test stretch."""
-    prefix = test[: est.warmup_ + 1]
+def evaluate(est: PLRNNRegressor, test: np.ndarray, stride: int = 1) -> dict:
+    """lambda_max, D_stsp and D_H of a free run started on the test stretch.
+
+    A model trained on every ``stride``-th row steps ``stride`` rows of ``test`` at a time:
+    it starts on, and its power spectrum is compared with, ``test[::stride]``; its state
+    space is compared with the whole of ``test`` (one observed variable: ``test[::stride]``
+    in delay coordinates of lag ``EMBED_LAG / stride``, rounded).
+    """
+    coarse = test[::stride]
+    prefix = coarse[: est.warmup_ + 1]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         run = est.generate(N_TEST + 1000, prefix=prefix)[1000:]
@@ -121,12 +131,23 @@ def evaluate(est: PLRNNRegressor, test: np.ndarray) -> dict:
             return dict(lambda_max=np.nan, D_stsp=np.inf, D_H=1.0)
         spec = est.lyapunov_spectrum(N_TEST, prefix=prefix, n_transient=1000,
                                      reorthonormalize_every=5)
-    return dict(lambda_max=float(spec[0]), D_stsp=_d_stsp(test, run),
-                D_H=float(power_spectrum_distance(test, run)))
+    if stride > 1 and test.shape[1] == 1:  # delay coordinates need the same lag in time
+        lag = max(1, round(EMBED_LAG / stride))
+        d_stsp = float(state_space_divergence(delay_embed(coarse[:, 0], 3, lag),
+                                              delay_embed(run[:, 0], 3, lag), random_state=0))
+    else:
+        d_stsp = _d_stsp(test, run)
+    return dict(lambda_max=float(spec[0]), D_stsp=d_stsp,
+                D_H=float(power_spectrum_distance(coarse, run)))
 
 
-def run_case(case: str, seeds, n_train: int, log, params: dict | None = None) -> list[dict]:
+def run_case(case: str, seeds, n_train: int, log, params: dict | None = None,
+             stride: int = 1, presmooth: int = 0) -> list[dict]:
     d = case_data(case, n_train)
+    # a Savitzky-Golay filter at the full rate ("auto": the estimator's choice), then every
+    # stride-th row
+    train = downsample(d["train"], stride, window=presmooth) if stride > 1 or presmooth \
+        else d["train"]
     floor = dict(noisy_D_stsp=_d_stsp(d["test"], d["train"]),
                  noisy_D_H=float(power_spectrum_distance(d["test"], d["train"])))
     if d["true"] is not None:
@@ -137,9 +158,10 @@ def run_case(case: str, seeds, n_train: int, log, params: dict | None = None) ->
         start = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            est = PLRNNRegressor(dt=d["dt"], random_state=seed, **(params or {})).fit(d["train"])
+            est = PLRNNRegressor(dt=d["dt"] * stride, random_state=seed,
+                                 **(params or {})).fit(train)
         fit_time = time.perf_counter() - start
-        res = evaluate(est, d["test"])
+        res = evaluate(est, d["test"], stride)
         own = float(est.lyapunov_spectrum_[0])
         row = dict(case=case, seed=seed, fit_time=fit_time, **res, **floor,
                    lambda_true=float(d["spectrum"][0]),
@@ -245,6 +267,13 @@ def main(argv=None) -> int:
     parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE",
                         help="estimator parameters other than the defaults (an ablation), "
                              "e.g. --set n_epochs=100 n_init=1; values are Python literals")
+    parser.add_argument("--stride", type=int, default=1,
+                        help="fit every stride-th row of the training series, with dt times "
+                             "stride (after --presmooth)")
+    parser.add_argument("--presmooth", type=lambda v: v if v == "auto" else int(v), default=0,
+                        metavar="WINDOW", help="Savitzky-Golay window (or 'auto', the one the "
+                        "estimator would choose) applied to the training series at the full "
+                        "rate before --stride (dsrnn.preprocessing.downsample)")
     args = parser.parse_args(argv)
     params = parse_set(args.set)
     if args.auto_only:
@@ -252,7 +281,8 @@ def main(argv=None) -> int:
         return 0
     rows = []
     for case in args.systems:
-        rows += run_case(case, args.seeds, args.n_train, lambda s: print(s, flush=True), params)
+        rows += run_case(case, args.seeds, args.n_train, lambda s: print(s, flush=True), params,
+                         args.stride, args.presmooth)
         if args.out:
             args.out.write_text(json.dumps(rows, indent=1, default=float))
     print()

@@ -17,7 +17,8 @@ from scipy.signal import savgol_coeffs, savgol_filter
 
 from ._validation import check_count, check_real, check_trajectory
 
-__all__ = ["estimate_noise_std", "select_smoothing_window", "smooth", "find_seams"]
+__all__ = ["estimate_noise_std", "select_smoothing_window", "smooth", "downsample",
+           "find_seams"]
 
 _ORDERS = (4, 6, 8)
 
@@ -121,6 +122,66 @@ def select_smoothing_window(series: list[np.ndarray], max_window: int = 15) -> i
         else:
             break
     return best
+
+
+def downsample(x: np.ndarray, factor: int, window="auto") -> np.ndarray:
+    """Smooth a finely sampled series at its own rate, then keep every ``factor``-th row.
+
+    A model trained on the result takes one step per ``factor`` samples, so every window
+    of sparse teacher forcing spans as much time in a ``factor``-th of the steps: on
+    oversampled data a fit is about ``factor`` times faster (fit with ``dt`` multiplied
+    by ``factor``; what the model generates is then ``factor * dt`` apart). Smoothing
+    first keeps the noise reduction that only the full rate allows (taking rows alone
+    averages nothing). Keep the data's autocorrelation time at six samples or more
+    after downsampling: on the systems benchmark, a factor of 3 for Lorenz-63 sampled at
+    dt = 0.01 (autocorrelation time 19 samples, 6 after) fitted 2.8 to 3 times faster
+    with the same quality (see the user guide, "Oversampled data").
+
+    Parameters
+    ----------
+    x : array-like of shape (T, N)
+    factor : int
+        Keep rows ``0, factor, 2 factor, ...``; 1 only smooths.
+    window : "auto" or int, default="auto"
+        Savitzky-Golay window applied before the rows are taken (below 5: none).
+        ``"auto"`` chooses it as :class:`dsrnn.PLRNNRegressor` does for its
+        ``smoothing``: only for data with an autocorrelation time ``t_c`` of at least
+        10 samples, at most ``t_c / 2`` (and 15) wide, and only as wide as the noise
+        test of :func:`select_smoothing_window` allows.
+
+    Returns
+    -------
+    y : ndarray of shape (ceil(T / factor), N)
+
+    Examples
+    --------
+    >>> from dsrnn.datasets import make_lorenz63
+    >>> X = make_lorenz63(30000, dt=0.01, noise=0.05, random_state=0)
+    >>> Y = downsample(X, 3)
+    >>> Y.shape
+    (10000, 3)
+
+    Fit ``PLRNNRegressor(dt=0.03)`` on ``Y``.
+    """
+    x = check_trajectory(x, "x")
+    factor = check_count(factor, "factor", 1)
+    if len(x) < 2 * factor:
+        raise ValueError(
+            f"x has {len(x)} rows; downsampling by factor={factor} needs at least "
+            f"{2 * factor} (two rows after downsampling)."
+        )
+    if isinstance(window, str):
+        if window != "auto":
+            raise ValueError(f"window must be 'auto' or an int, got {window!r}.")
+        from ._auto import _MIN_SMOOTHING_TC, correlation_time
+
+        t_c = correlation_time([x])
+        max_window = int(min(15, t_c // 2))
+        window = (select_smoothing_window([x], max_window=max_window)
+                  if t_c >= _MIN_SMOOTHING_TC and max_window >= 5 else 0)
+    else:
+        window = check_count(window, "window", 0)
+    return np.ascontiguousarray(smooth(x, window)[::factor])
 
 
 def find_seams(x: np.ndarray, factor: float = 3.0, min_length: int = 1000) -> np.ndarray:

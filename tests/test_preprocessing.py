@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from dsrnn.datasets import make_lorenz63
-from dsrnn.preprocessing import estimate_noise_std, select_smoothing_window, smooth
+from dsrnn.preprocessing import downsample, estimate_noise_std, select_smoothing_window, smooth
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,37 @@ def test_smoothing_removes_noise_and_keeps_the_signal(lorenz_fine):
     short = noisy[:10]
     assert smooth(noisy, 3) is noisy and smooth(short, 15) is short
     np.testing.assert_array_equal(smooth(noisy, 0), noisy)
+
+
+def test_downsample_smooths_at_the_full_rate_then_takes_rows(lorenz_fine):
+    noisy = lorenz_fine + 0.05 * np.random.default_rng(6).standard_normal(lorenz_fine.shape)
+    y = downsample(noisy, 3)
+    assert y.shape == (6667, 3) and y.flags["C_CONTIGUOUS"]
+    # "auto" is the estimator's rule: t_c ~ 19 samples allows at most 9, the noise test all 9
+    np.testing.assert_array_equal(y, smooth(noisy, 9)[::3])
+    np.testing.assert_array_equal(downsample(noisy, 3, window=15), smooth(noisy, 15)[::3])
+    np.testing.assert_array_equal(downsample(noisy, 2, window=0), noisy[::2])
+    np.testing.assert_array_equal(downsample(lorenz_fine, 4), lorenz_fine[::4])  # clean
+    # the noise smoothing removed stays removed after downsampling
+    err = np.sqrt(np.mean((y - lorenz_fine[::3]) ** 2))
+    assert err < 0.6 * np.sqrt(np.mean((noisy[::3] - lorenz_fine[::3]) ** 2))
+    coarse = make_lorenz63(3000, dt=0.1, random_state=0)  # t_c of a few samples: no smoothing
+    coarse = coarse + 0.05 * np.random.default_rng(7).standard_normal(coarse.shape)
+    np.testing.assert_array_equal(downsample(coarse, 2), coarse[::2])
+    assert downsample(noisy[:, 0], 5).shape == (4000, 1)
+
+
+def test_downsample_rejects_bad_input(lorenz_fine):
+    with pytest.raises(ValueError, match="factor"):
+        downsample(lorenz_fine, 0)
+    with pytest.raises(ValueError, match="needs at least 10"):
+        downsample(lorenz_fine[:9], 5)
+    with pytest.raises(ValueError, match="window must be 'auto' or an int"):
+        downsample(lorenz_fine, 2, window="wide")
+    bad = lorenz_fine.copy()
+    bad[5, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        downsample(bad, 2)
 
 
 def test_estimator_records_the_window(lorenz_fine):
