@@ -37,6 +37,7 @@ from bench_systems import CASES, parse_set, training_series  # noqa: E402
 
 from dsrnn import PLRNNRegressor  # noqa: E402
 from dsrnn._auto import transient_steps  # noqa: E402
+from dsrnn.preprocessing import smooth  # noqa: E402
 from dsrnn._plrnn_numpy import plrnn_jacobians, plrnn_trajectory  # noqa: E402
 from dsrnn._scoring import separation_times  # noqa: E402
 from dsrnn._starts import warm_states  # noqa: E402
@@ -63,11 +64,21 @@ def main(argv=None) -> int:
     parser.add_argument("--clean", action="store_true", help="train on noise-free data")
     parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE",
                         help="estimator parameters other than the defaults")
+    parser.add_argument("--stride", type=int, default=1,
+                        help="train on every stride-th row (dt times stride); the test is "
+                             "subsampled alike")
+    parser.add_argument("--presmooth", type=int, default=0, metavar="WINDOW",
+                        help="Savitzky-Golay window applied at the full rate before --stride")
     parser.add_argument("--separation", action="store_true",
                         help="also the separation ratio of every model (a few s each)")
     args = parser.parse_args(argv)
     params = parse_set(args.set)
     d, train = training_series(args.case, 100_000, clean=args.clean)
+    if args.presmooth:
+        train = smooth(np.asarray(train), args.presmooth)
+    if args.stride > 1:
+        train = train[:: args.stride]
+        d = dict(d, dt=d["dt"] * args.stride, test=d["test"][:: args.stride])
     n_epochs = int(params.get("n_epochs", PLRNNRegressor().n_epochs))
     epochs = range(n_epochs // 2, n_epochs + 1, max(1, n_epochs // 20))
     states = []
@@ -109,7 +120,9 @@ def main(argv=None) -> int:
     summary = (f"mean error {kept.mean():+.1f} % over {kept.size} of {errors.size} epochs "
                f"(range {kept.min():+.1f} … {kept.max():+.1f} %)" if kept.size
                else f"no chaotic model in {errors.size} epochs")
-    print(f"{args.case} seed {args.seed} {params or 'defaults'}{' clean' if args.clean else ''}: "
+    print(f"{args.case} seed {args.seed} {params or 'defaults'}{' clean' if args.clean else ''}"
+          f"{f' stride {args.stride}' if args.stride > 1 else ''}"
+          f"{f' presmoothed {args.presmooth}' if args.presmooth else ''}: "
           f"fit {fit_time:.0f} s, {summary}; per epoch {np.round(errors, 1).tolist()}; "
           f"adaptive GTF alpha per epoch {np.round(alphas, 3).tolist()}")
     if args.separation:
