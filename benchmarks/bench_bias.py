@@ -37,10 +37,10 @@ from bench_systems import CASES, parse_set, training_series  # noqa: E402
 
 from dsrnn import PLRNNRegressor  # noqa: E402
 from dsrnn._auto import transient_steps  # noqa: E402
-from dsrnn.preprocessing import smooth  # noqa: E402
 from dsrnn._plrnn_numpy import plrnn_jacobians, plrnn_trajectory  # noqa: E402
 from dsrnn._scoring import separation_times  # noqa: E402
 from dsrnn._starts import warm_states  # noqa: E402
+from dsrnn.preprocessing import downsample  # noqa: E402
 
 
 def gtf_alpha(params: dict, prefix: np.ndarray, n_steps: int = 2000) -> float:
@@ -74,10 +74,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     params = parse_set(args.set)
     d, train = training_series(args.case, 100_000, clean=args.clean)
-    if args.presmooth:
-        train = smooth(np.asarray(train), args.presmooth)
-    if args.stride > 1:
-        train = train[:: args.stride]
+    if args.presmooth or args.stride > 1:
+        train = downsample(train, args.stride, window=args.presmooth)
         d = dict(d, dt=d["dt"] * args.stride, test=d["test"][:: args.stride])
     n_epochs = int(params.get("n_epochs", PLRNNRegressor().n_epochs))
     epochs = range(n_epochs // 2, n_epochs + 1, max(1, n_epochs // 20))

@@ -38,7 +38,7 @@ from scipy.spatial import cKDTree
 from .preprocessing import select_smoothing_window
 
 __all__ = ["correlation_time", "predictability_time", "dominant_period", "resolve_auto",
-           "transient_steps",
+           "auto_smoothing_window", "transient_steps",
            "AutoParameters"]
 
 #: The mean autocorrelation level that defines the correlation time.
@@ -260,6 +260,20 @@ def transient_steps(t_c: float) -> int:
     return int(min(5_000, max(200, 20 * t_c)))
 
 
+def auto_smoothing_window(series: list[np.ndarray], t_c: float) -> int:
+    """The "auto" Savitzky-Golay window of data with autocorrelation time ``t_c``.
+
+    0 below ``t_c`` = 10 samples (a map's or a coarse flow's roughness is dynamics),
+    else the widest window up to ``t_c / 2`` (and 15) that the noise test of
+    :func:`dsrnn.preprocessing.select_smoothing_window` allows. The one rule for the
+    estimator's ``smoothing="auto"`` and :func:`dsrnn.preprocessing.downsample`.
+    """
+    if t_c < _MIN_SMOOTHING_TC:
+        return 0
+    max_window = int(min(15, t_c // 2))
+    return select_smoothing_window(series, max_window=max_window) if max_window >= 5 else 0
+
+
 def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup, smoothing,
                  validation_steps, validation_fraction: float) -> AutoParameters:
     """Resolve ``"auto"`` step parameters from the data (explicit integers are kept).
@@ -297,12 +311,7 @@ def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup,
     if isinstance(seq_len, str):
         sl = int(max(1, min(sl, usable - wu - 1)))
     if isinstance(smoothing, str):
-        if t_c < _MIN_SMOOTHING_TC:
-            window = 0
-        else:
-            max_window = int(min(15, t_c // 2))
-            window = select_smoothing_window(series, max_window=max_window) if max_window >= 5 \
-                else 0
+        window = auto_smoothing_window(series, t_c)
     else:
         window = int(smoothing) | 1 if smoothing >= 5 else 0
     # validation runs cover many predictability times (or periods): the Rössler attractor,

@@ -174,12 +174,9 @@ def downsample(x: np.ndarray, factor: int, window="auto") -> np.ndarray:
     if isinstance(window, str):
         if window != "auto":
             raise ValueError(f"window must be 'auto' or an int, got {window!r}.")
-        from ._auto import _MIN_SMOOTHING_TC, correlation_time
+        from ._auto import auto_smoothing_window, correlation_time  # _auto imports this module
 
-        t_c = correlation_time([x])
-        max_window = int(min(15, t_c // 2))
-        window = (select_smoothing_window([x], max_window=max_window)
-                  if t_c >= _MIN_SMOOTHING_TC and max_window >= 5 else 0)
+        window = auto_smoothing_window([x], correlation_time([x]))
     else:
         window = check_count(window, "window", 0)
     return np.ascontiguousarray(smooth(x, window)[::factor])
