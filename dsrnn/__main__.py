@@ -59,15 +59,16 @@ def demo(output_dir: str = "dsrnn_demo_output", random_state: int = 0, verbose: 
     print(f"relative error            {100 * result['lambda_error']:8.1f} %")
     print(f"state-space divergence    {result['D_stsp']:8.3f} (KL, 30 bins/dim, vs clean test)")
     print(f"power-spectrum distance   {result['D_H']:8.3f} (Hellinger)")
-    print(f"chosen from the data      forcing_interval={est.forcing_interval_}, "
-          f"seq_len={est.seq_len_}, warmup={est.warmup_}, smoothing={est.smoothing_window_}")
+    print(f"chosen from the data      stride={est.stride_} (rows per model step), "
+          f"forcing_interval={est.forcing_interval_}, seq_len={est.seq_len_}, "
+          f"warmup={est.warmup_}, smoothing={est.smoothing_window_} (in rows)")
     report = est.fit_report_
     print(f"fit report                {'ok' if report['ok'] else 'POOR'}: free runs vs held-out "
           f"data {report['stsp_ratio']:.2f} x (state space), {report['dh_ratio']:.2f} x "
           f"(spectrum) the data's own difference")
     if np.isfinite(report.get("separation_ratio", np.nan)):
         print(f"                          nearby states separate in "
-              f"{report['t_pred_model']:.0f} steps (model) vs {report['t_pred_data']:.0f} (data), "
+              f"{report['t_pred_model']:.0f} rows (model) vs {report['t_pred_data']:.0f} (data), "
               f"ratio {report['separation_ratio']:.2f}")
 
     out = Path(output_dir)

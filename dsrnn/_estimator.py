@@ -16,7 +16,13 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._auto import resolve_auto, transient_steps
+from ._auto import (
+    auto_smoothing_window,
+    auto_stride,
+    correlation_time,
+    resolve_auto,
+    transient_steps,
+)
 from ._initialization import ridge_initialization
 from ._model import ShallowPLRNN, init_plrnn_parameters
 from ._scoring import (
@@ -28,7 +34,13 @@ from ._scoring import (
     scoring_setup,
     separation_times,
 )
-from ._starts import analyze_attractors, free_runs, warm_states
+from ._starts import (
+    analyze_attractors,
+    free_runs,
+    upsample_runs,
+    upsample_steps,
+    warm_states,
+)
 from ._threads import in_parallel_worker, limit_threads_in_fit
 from ._training import TrainConfig, train_candidate
 from ._validation import (
@@ -67,6 +79,8 @@ _SEPARATION_RATIO = 1.1
 _SHORT_SCORE = 2000
 _SHORT_SCORE_TC = 1000
 _INITS = ("ridge", "random")
+#: An explicit stride must leave at least this many model steps in the longest series.
+_MIN_STRIDED_STEPS = 100
 
 
 def _nan_after_divergence(Y: np.ndarray, method: str, first_step: int) -> np.ndarray:
@@ -103,6 +117,13 @@ def _check_auto_int(value, name: str, minimum: int):
             raise TypeError(f'{name} must be "auto" or an integer >= {minimum}; got {value!r}.')
         return value
     return check_int(value, name, minimum)
+
+
+def _rows_to_steps(value, k: int, minimum: int):
+    """An explicit count of rows of X in model steps of ``k`` rows ("auto" as it is)."""
+    if isinstance(value, str) or k == 1:
+        return value
+    return max(minimum, int(round(value / k)))
 
 
 def _split_at_seams(series: list) -> list:
@@ -199,18 +220,20 @@ class PLRNNRegressor(BaseEstimator):
         Width L of the hidden ReLU layer.
     seq_len : int or "auto", default="auto"
         Length τ of the training windows after the warm-up (steps in the loss).
-        "auto": three forcing intervals, between 20 and 300 (90 to 105 for
-        Lorenz-63 at dt = 0.01, 20 for the Hénon map), shortened if the data is
-        too short for it.
+        Like the other step-counted parameters it counts rows of ``X``; with a
+        ``stride`` above 1 it is rounded to whole model steps. "auto": three
+        forcing intervals, between 20 and 300 model steps (100 rows, 20 steps
+        of 5 rows, for the bundled Lorenz-63 data at dt = 0.01; 20 for the
+        Hénon map), shortened if the data is too short for it.
     forcing_interval : int or "auto", default="auto"
         Forcing interval τ_f: the read-out units are replaced by the data every
         τ_f steps. 1 forces every step (one-step-ahead training); ``seq_len`` or
         more forces only at the start of the window. "auto": ``0.4 t_pred``,
-        between 1 and 100 (30 to 35 for Lorenz-63 at dt = 0.01, 1 for the Hénon
-        map, 65 for Rössler at dt = 0.1): below the predictability time, where
-        the gradients stay bounded, and as long as that allows, so that the model
-        learns to run freely. Mikhaeil et al. (2022) relate the good range to the
-        predictability time.
+        between 1 and 100 model steps (30 rows for the bundled Lorenz-63 data,
+        1 for the Hénon map, 65 for Rössler at dt = 0.1): below the
+        predictability time, where the gradients stay bounded, and as long as
+        that allows, so that the model learns to run freely. Mikhaeil et al.
+        (2022) relate the good range to the predictability time.
     warmup : int or "auto", default="auto"
         Warm-up length T_W: steps forced every step at the start of each window
         (and of :meth:`predict`, :meth:`generate`'s default start and the
@@ -219,7 +242,7 @@ class PLRNNRegressor(BaseEstimator):
         with N = 3, because the loss then scores predictions made from
         unobserved units that already follow the data rather than from their
         zero start. "auto": ``max(2 t_c, forcing_interval)``, between 2 and
-        200.
+        200 model steps.
     n_epochs : int, default=200
         Number of epochs of each of the ``n_init`` trainings; the model is
         evaluated after each. The defaults take about a minute on two CPU cores
@@ -356,6 +379,23 @@ class PLRNNRegressor(BaseEstimator):
         ("auto" means the fitted value; an explicit integer is used as given);
         ``X`` must have the same columns and the model the same shape. After
         :meth:`load` the optimizer state is not available and Adam starts anew.
+        The ``stride_`` of the first fit is kept too.
+    stride : int or "auto", default="auto"
+        Rows of ``X`` per model step. With a stride k the model learns the map
+        over k rows, ``dt * k`` in time: it is trained on the k phases
+        ``X[j::k]`` of the (smoothed) data, and :meth:`generate` and
+        :meth:`predict` return every row again, the rows between the model's
+        steps interpolated by local cubics (errors of order ``(k dt)^4``).
+        Finely sampled flows train several times faster so, at the same
+        quality: a window of 100 rows is then 20 steps. "auto": ``t_c / 6``
+        rounded down (at least 1, and at most a 2,000th of the longest
+        series): 5 for the bundled Lorenz-63 data (t_c 30 rows), 3 for
+        Lorenz-63 (x, y, z) at dt = 0.01, 1 for maps and coarsely sampled
+        flows (t_c below 12 rows: the Hénon map, Rössler at dt = 0.1,
+        Lorenz-96 at dt = 0.05); also 1 when ``seq_len``, ``forcing_interval``
+        or ``warmup`` is given as an integer, since those count rows. The
+        smoothing is applied at the full rate first. See "Oversampled data" on
+        the performance page.
 
     Attributes
     ----------
@@ -411,32 +451,37 @@ class PLRNNRegressor(BaseEstimator):
         predictability time; 0 for periodic data), ``regular_model`` (the data
         is irregular but the model's λ_max is below a quarter of that estimate:
         it learned a cycle or a torus), ``t_pred_data`` and ``t_pred_model``
-        (how many steps nearby states of the data, and of a free run of the model
-        observed with the data's noise, take to separate by a factor 2; NaN where
-        the data shows no noise estimate or separates within 20 steps, as for
-        maps), their ``separation_ratio`` (model over data; above 1: the model
+        (how many rows of X nearby states of the data, and of a free run of the
+        model observed with the data's noise, take to separate by a factor 2;
+        NaN where the data shows no noise estimate or separates within 20 rows,
+        as for maps), their ``separation_ratio`` (model over data; above 1: the model
         expands too slowly), ``separation_mismatch`` (the ratio beyond 1.1 either
         way), ``reference_rows`` (the rows of that data), ``coverage_steps`` (the
-        steps this data needs to cover its attractor: the "auto"
-        ``validation_steps``), ``short_reference`` (fewer rows than that: the
-        checks are weak, and a :class:`UserWarning` says so, whatever ``ok``
+        rows this data needs to cover its attractor: ``max(250 t_c, 60
+        t_pred)``, at least 2,000 model steps), ``short_reference`` (fewer rows
+        than that: the checks are weak, and a :class:`UserWarning` says so, whatever ``ok``
         says) and ``ok``. A :class:`~sklearn.exceptions.ConvergenceWarning` with
         these figures is issued when ``ok`` is False: a ratio above 3, collapsed
         runs, more than 20 % of the data missed, a regular model of irregular
         data, or a separation mismatch.
     fit_time_ : float
         Seconds spent in :meth:`fit`.
+    stride_ : int
+        Rows of ``X`` per model step (``stride`` itself, or the "auto" rule's
+        choice); the model's step in time is ``dt * stride_``.
     seq_len_ : int
-        The window length used (``seq_len`` itself, or the "auto" rule's choice);
-        likewise the three attributes below.
+        The window length used (``seq_len`` itself, or the "auto" rule's choice),
+        in rows of ``X`` (a multiple of ``stride_``); likewise the three
+        attributes below.
     forcing_interval_ : int
     warmup_ : int
     validation_steps_ : int
     smoothing_window_ : int
-        Savitzky-Golay window applied to the data before training (0: none).
+        Savitzky-Golay window applied to the data before training, in rows at
+        the data's full rate (0: none).
     correlation_time_ : float
-        The data's autocorrelation time ``t_c`` in steps, on which the "auto"
-        rules are based.
+        The data's autocorrelation time ``t_c`` in rows of ``X``, on which the
+        "auto" rules are based.
     initial_window_ : ndarray of shape (``warmup_`` + 1, n_features)
         The first rows of the (first) training series, as given: the default
         start of :meth:`generate` and :meth:`lyapunov_spectrum` (warmed up on
@@ -510,6 +555,7 @@ class PLRNNRegressor(BaseEstimator):
         n_jobs=None,
         standardize=True,
         warm_start=False,
+        stride="auto",
     ):
         self.n_latent = n_latent
         self.n_hidden = n_hidden
@@ -541,6 +587,7 @@ class PLRNNRegressor(BaseEstimator):
         self.n_init = n_init
         self.n_jobs = n_jobs
         self.standardize = standardize
+        self.stride = stride
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
@@ -582,6 +629,7 @@ class PLRNNRegressor(BaseEstimator):
         if self.callback is not None and not callable(self.callback):
             raise TypeError(f"callback must be callable or None; got {self.callback!r}.")
         p["smoothing"] = _check_auto_int(self.smoothing, "smoothing", 0)
+        p["stride"] = _check_auto_int(self.stride, "stride", 1)
         if p["n_jobs"] == 0:
             raise ValueError("n_jobs == 0 has no meaning; use None, a positive count or -1.")
         if not isinstance(self.clipped, (bool, np.bool_)):
@@ -657,6 +705,7 @@ class PLRNNRegressor(BaseEstimator):
                     p[name] = getattr(self, name + "_")
             if p["smoothing"] == "auto":
                 p["smoothing"] = self.smoothing_window_
+            p["stride"] = self._stride()  # the model's step is fixed by the first fit
             series = [(s - mean) / scale for s in series]
         elif self.standardize:
             pooled = np.concatenate(series)
@@ -664,18 +713,35 @@ class PLRNNRegressor(BaseEstimator):
             scale = np.where(std > 0, std, 1.0)
             series = [(s - mean) / scale for s in series]
         pieces = _split_at_seams(series)
-        auto = resolve_auto(pieces, seq_len=p["seq_len"], forcing_interval=p["forcing_interval"],
-                            warmup=p["warmup"], smoothing=p["smoothing"],
-                            validation_steps=p["validation_steps"],
-                            validation_fraction=p["validation_fraction"])
+        # the data's own rate: its autocorrelation time, the smoothing, the model's step
+        t_c_rows = correlation_time(pieces)
+        window = self._smoothing_window(pieces, p["smoothing"], t_c_rows)
+        stride = self._resolve_stride(p, t_c_rows, max(len(s) for s in pieces))
+        smoothed = [smooth(s, window) for s in pieces] if window else pieces
+        # every stride-th row, from each of the stride phases: series of the same trajectory at
+        # the model's step stride * dt (the smoothing above used the full rate)
+        raw_phases = [s[j::stride] for s in pieces for j in range(stride)]
+        phases = [s[j::stride] for s in smoothed for j in range(stride)]
+        steps = {name: _rows_to_steps(p[name], stride, 0 if name == "warmup" else 1)
+                 for name in ("seq_len", "forcing_interval", "warmup", "validation_steps")}
+        auto = resolve_auto(raw_phases, smoothing=0,
+                            validation_fraction=p["validation_fraction"], **steps)
         min_length = auto.seq_len + auto.warmup + 1
-        if len(pieces) > len(series):  # pieces too short for a window hold no training data
-            pieces = [s for s in pieces if len(s) >= min_length] or pieces
-        unsmoothed = check_series(pieces, min_length=min_length)
-        series = unsmoothed
-        if auto.smoothing_window:
-            series = [smooth(s, auto.smoothing_window) for s in series]
-        train, val = self._split_validation(series, p["validation_fraction"], auto, min_length)
+        keep = list(range(len(phases)))
+        if len(phases) > len(series):  # pieces too short for a window hold no training data
+            keep = [i for i in keep if len(phases[i]) >= min_length] or keep
+        if stride > 1 and min(len(phases[i]) for i in keep) < min_length:
+            shortest = min(len(pieces[i // stride]) for i in keep)
+            raise ValueError(
+                f"X is too short for stride={stride}: with every {stride}-th row a series of "
+                f"{shortest} rows keeps {shortest // stride} model steps, fewer than seq_len_ + "
+                f"warmup_ + 1 = {min_length} steps ({min_length * stride} rows). Give longer "
+                f"series, or a smaller stride (stride=1 keeps every row)."
+            )
+        unsmoothed = check_series([raw_phases[i] for i in keep], min_length=min_length)
+        series = [phases[i] for i in keep]
+        train, val = self._split_validation(series, p["validation_fraction"], auto, min_length,
+                                            stride=stride)
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
         seeds = rng.integers(2**31 - 1, size=p["n_init"])
 
@@ -718,6 +784,9 @@ class PLRNNRegressor(BaseEstimator):
                 return ridge_initialization(raw_train, p["n_latent"], p["n_hidden"], init_rng)
             return init_plrnn_parameters(p["n_latent"], p["n_hidden"], init_rng)
 
+        fitted = self._fitted_steps(auto, stride, t_c_rows, window)
+        first = pieces[keep[0] // stride]  # the first series long enough for a window
+        initial_window = first[: fitted["warmup_"] + 1] * scale + mean
         if resume is None:
             jobs = [(initial_params(seed), int(seed) + 1) for seed in seeds]
         else:  # one training, from the fitted model
@@ -730,12 +799,7 @@ class PLRNNRegressor(BaseEstimator):
             if self.callback is not None:  # what the callback sees: a fitted-looking copy
                 view = copy.copy(self)
                 view.__dict__.update(n_features_in_=N, mean_=mean, scale_=scale,
-                                     warmup_=auto.warmup, seq_len_=auto.seq_len,
-                                     forcing_interval_=auto.forcing_interval,
-                                     smoothing_window_=auto.smoothing_window,
-                                     correlation_time_=auto.correlation_time,
-                                     initial_window_=unsmoothed[0][: auto.warmup + 1] * scale
-                                     + mean)
+                                     initial_window_=initial_window, **fitted)
             results = []
             for k, (init, seed) in enumerate(jobs):
                 callback = None if view is None else _epoch_callback(self.callback, view, k)
@@ -770,7 +834,7 @@ class PLRNNRegressor(BaseEstimator):
         if p["lyapunov_steps"] > 0:
             spectrum, attractors = analyze_attractors(
                 params, series, warmup=auto.warmup, n_transient=auto.n_transient,
-                n_steps=p["lyapunov_steps"], dt=p["dt"],
+                n_steps=p["lyapunov_steps"], dt=p["dt"] * stride,
                 divergence=partial(compare_state_space, lag=embed_lag))
         report = {
             "reference": "held-out" if val is not None else "training",
@@ -785,23 +849,25 @@ class PLRNNRegressor(BaseEstimator):
         # a reference shorter than the attractor takes to cover gives checks that cannot see
         # large errors: on 10,000-row series of the systems benchmark 5 of the 8 fits with
         # lambda_max > 10 % off or D_H > 2x the floor passed (dh_ratio 0.6-1.0)
+        # (in rows of X: with a stride, the phases of a stretch together hold its rows)
         report["reference_rows"] = int(sum(len(s) for s in reference))
-        report["coverage_steps"] = int(auto.coverage_steps)
-        report["short_reference"] = bool(report["reference_rows"] < auto.coverage_steps)
+        report["coverage_steps"] = int(auto.coverage_steps if stride == 1 else min(
+            20_000 * stride, max(2_000, auto.coverage_time * stride)))
+        report["short_reference"] = bool(report["reference_rows"] < report["coverage_steps"])
         # Irregular data (nearest neighbours separate: a finite predictability time) and a
         # model whose runs along it are regular (lambda_max near 0 or below) do not match,
         # however close the state spaces: a cycle can cover a thin chaotic attractor (Rossler:
         # periodic models scored 1.4-2.3 times the floor). ln 2 / t_pred is a rough estimate
         # of the data's lambda_max per step; a model below a quarter of it is called regular.
         data_rate = np.log(2.0) / auto.predictability_time  # 0 for periodic data (t_pred inf)
-        model_rate = float(spectrum[0]) * p["dt"]
-        report["data_lambda_estimate"] = float(data_rate / p["dt"])
+        model_rate = float(spectrum[0]) * p["dt"] * stride
+        report["data_lambda_estimate"] = float(data_rate / (p["dt"] * stride))
         report["regular_model"] = bool(data_rate > 0 and np.isfinite(model_rate)
                                        and model_rate < _REGULAR_FRACTION * data_rate)
         # the rate at which nearby states separate, data against model, noise-matched: sees
         # a model that expands too slowly (Rossler: lambda_max 22-31 % low, shape right)
-        t_data, t_model = separation_times(params, unsmoothed, auto.correlation_time,
-                                           auto.warmup, auto.n_transient)
+        t_data, t_model = separation_times(params, pieces, t_c_rows, auto.warmup,
+                                           auto.n_transient, stride=stride)
         ratio = t_model / t_data  # NaN when not compared, inf when the model never separates
         report["t_pred_data"], report["t_pred_model"] = t_data, t_model
         report["separation_ratio"] = float(ratio)
@@ -820,15 +886,11 @@ class PLRNNRegressor(BaseEstimator):
         check_feature_names(self, X, reset=True)
         self.n_features_in_ = N
         self.model_ = model
-        self.correlation_time_ = auto.correlation_time
-        self.seq_len_ = auto.seq_len
-        self.forcing_interval_ = auto.forcing_interval
-        self.warmup_ = auto.warmup
-        self.validation_steps_ = auto.validation_steps
-        self.smoothing_window_ = auto.smoothing_window
+        for name, value in fitted.items():  # stride_, seq_len_, ... (in rows of X)
+            setattr(self, name, value)
         self.mean_ = mean
         self.scale_ = scale
-        self.initial_window_ = unsmoothed[0][: auto.warmup + 1] * scale + mean
+        self.initial_window_ = initial_window
         history = results[best]["history"]
         if resume is not None:
             history = list(self.history_) + history
@@ -842,6 +904,48 @@ class PLRNNRegressor(BaseEstimator):
         self.fit_time_ = time.perf_counter() - start
         self._warn_about_fit(report, attractors)
         return self
+
+    @staticmethod
+    def _smoothing_window(pieces: list, smoothing, t_c: float) -> int:
+        """The Savitzky-Golay window used at the data's full rate (0: none)."""
+        if isinstance(smoothing, str):
+            return auto_smoothing_window(pieces, t_c)
+        return int(smoothing) | 1 if smoothing >= 5 else 0
+
+    @staticmethod
+    def _resolve_stride(p: dict, t_c: float, longest: int) -> int:
+        """Rows of X per model step: the ``stride`` parameter, or the "auto" rule's choice.
+
+        "auto" keeps every row when a step-counted parameter is given as an integer (it
+        counts rows, which a model step of several rows could not honour exactly).
+        """
+        if not isinstance(p["stride"], str):
+            stride = int(p["stride"])
+            if stride > 1 and longest // stride < _MIN_STRIDED_STEPS:
+                raise ValueError(
+                    f"X is too short for stride={stride}: every {stride}-th row of its longest "
+                    f"series ({longest} rows) leaves {longest // stride} model steps; at least "
+                    f"{_MIN_STRIDED_STEPS} are needed ({_MIN_STRIDED_STEPS * stride} rows). Give "
+                    f"longer series, or a smaller stride (stride=1 keeps every row)."
+                )
+            return stride
+        if any(not isinstance(p[name], str) for name in ("seq_len", "forcing_interval",
+                                                          "warmup")):
+            return 1
+        return auto_stride(t_c, longest)
+
+    @staticmethod
+    def _fitted_steps(auto, k: int, t_c_rows: float, window: int) -> dict:
+        """The step attributes of a fit, in rows of X (model steps times the stride)."""
+        return dict(stride_=int(k), seq_len_=int(auto.seq_len * k),
+                    forcing_interval_=int(auto.forcing_interval * k),
+                    warmup_=int(auto.warmup * k),
+                    validation_steps_=int(auto.validation_steps * k),
+                    smoothing_window_=int(window), correlation_time_=float(t_c_rows))
+
+    def _stride(self) -> int:
+        """Rows of X per model step (1 for fits made before the stride existed)."""
+        return int(getattr(self, "stride_", 1))
 
     def _warm_start_state(self, p: dict, N: int):
         """The training state a ``warm_start`` fit resumes from (None: start afresh)."""
@@ -891,9 +995,9 @@ class PLRNNRegressor(BaseEstimator):
             warnings.warn(
                 f"The fit could not check its model well: the {report['reference']} data it "
                 f"compares the free runs with has {report['reference_rows']} rows, fewer than "
-                f"the {report['coverage_steps']} steps this data needs to cover its attractor "
+                f"the {report['coverage_steps']} rows this data needs to cover its attractor "
                 f"(max(250 t_c, 60 t_pred) with autocorrelation time t_c "
-                f"{self.correlation_time_:.3g} steps). With so short a reference fit_report_ "
+                f"{self.correlation_time_:.3g} rows). With so short a reference fit_report_ "
                 f"cannot see even large errors: on series of 10,000 rows from the systems "
                 f"benchmark, 5 of the 8 fits whose lambda_max was more than 10 % off or whose "
                 f"power spectrum was far from the data passed it. Treat this model's "
@@ -917,7 +1021,7 @@ class PLRNNRegressor(BaseEstimator):
             why.append(
                 f"nearby states of the model's free run separate "
                 f"{'more slowly' if slower else 'faster'} than those of the data (predictability "
-                f"time {report['t_pred_model']:.4g} against {report['t_pred_data']:.4g} steps, "
+                f"time {report['t_pred_model']:.4g} against {report['t_pred_data']:.4g} rows, "
                 f"with the data's noise; a good model stays within {_SEPARATION_RATIO:g} times): "
                 f"its lambda_max {self.lyapunov_spectrum_[0]:.3g} is probably too "
                 f"{'low' if slower else 'high'}, by more than the ratio shows (it moves by a third "
@@ -940,7 +1044,8 @@ class PLRNNRegressor(BaseEstimator):
             f"Do not trust its invariants. Try: more epochs (n_epochs) or trainings (n_init); "
             f"a larger model (n_latent, n_hidden); for few observed variables a longer "
             f"warmup or a delay embedding; check dt and the sampling (autocorrelation time "
-            f"{self.correlation_time_:.3g} steps: forcing_interval_={self.forcing_interval_}, "
+            f"{self.correlation_time_:.3g} rows: stride_={self.stride_}, "
+            f"forcing_interval_={self.forcing_interval_}, "
             f"seq_len_={self.seq_len_}, warmup_={self.warmup_}); see fit_report_ and "
             f"history_.",
             ConvergenceWarning,
@@ -948,10 +1053,12 @@ class PLRNNRegressor(BaseEstimator):
         )
 
     @staticmethod
-    def _split_validation(series, fraction, auto, min_length, warn=True):
+    def _split_validation(series, fraction, auto, min_length, warn=True, stride=1):
         """Hold out the tail of each series long enough for it (or None, with a warning).
 
-        A series too short to lose a tail stays whole in the training data.
+        A series too short to lose a tail stays whole in the training data. (With a
+        ``stride`` the series are its phases and the counts model steps; the warning
+        gives rows.)
         """
         if fraction == 0:
             return series, None
@@ -969,12 +1076,15 @@ class PLRNNRegressor(BaseEstimator):
         if warn:
             s = max(series, key=len)
             n_val = int(round(fraction * len(s)))
+            k = stride
             warnings.warn(
                 f"No validation: holding out validation_fraction={fraction:g} of the longest "
-                f"series ({len(s)} rows) leaves {n_val} rows for validation (at least "
-                f"warmup_ + 51 = {need} are needed) and {len(s) - n_val} for training (at "
-                f"least seq_len_ + warmup_ + 1 = {min_length}). Epochs are not compared and "
-                f"the last is kept; the fit report compares with the training data. Give "
+                f"series ({len(s) * k} rows) leaves {n_val * k} rows for validation (at least "
+                f"warmup_ + 51 steps = {need * k} are needed) and {(len(s) - n_val) * k} for "
+                f"training (at least seq_len_ + warmup_ + 1 steps = {min_length * k}"
+                f"{f', steps of stride_ = {k} rows' if k > 1 else ''}). Epochs are not "
+                f"compared and the last is kept; the fit report compares with the training "
+                f"data. Give "
                 f"longer series, or set validation_fraction=0 to silence this.",
                 UserWarning,
                 stacklevel=4,
@@ -992,8 +1102,8 @@ class PLRNNRegressor(BaseEstimator):
         mean, scale = getattr(self, "mean_", None), getattr(self, "scale_", None)
         return Y if mean is None else Y * scale + mean
 
-    def _view(self, X: np.ndarray) -> np.ndarray:
-        """Observed rows as the model saw its training data: standardized, then smoothed.
+    def _view(self, X: np.ndarray, all_phases: bool = False):
+        """Observed rows as the model saw its training data: standardized, smoothed, strided.
 
         The one rule for every array the model is warmed up on or compared with
         (:meth:`predict`, :meth:`score` and the scorers, a ``prefix`` of
@@ -1002,20 +1112,34 @@ class PLRNNRegressor(BaseEstimator):
         filter of ``smoothing_window_`` along time, is done to it too. Arrays not longer
         than the window (and the rows of a batch of prefixes, each on its own) are
         smoothed only where they are long enough (:func:`dsrnn.preprocessing.smooth`).
+        With a stride ``k = stride_`` > 1 the model steps over ``k`` rows: the view keeps
+        every k-th row, ending with the last (the point a free run starts from), or with
+        ``all_phases`` the list of all k phases ``Y[j::k]``.
         """
         Y = self._to_model(X)
         window = getattr(self, "smoothing_window_", 0)
-        if not window:
+        if window:
+            Y = np.stack([smooth(y, window) for y in Y]) if Y.ndim == 3 else smooth(Y, window)
+        k = self._stride()
+        if all_phases:
+            return [Y[..., j::k, :] for j in range(k)]
+        if k == 1:
             return Y
-        if Y.ndim == 3:
-            return np.stack([smooth(y, window) for y in Y])
-        return smooth(Y, window)
+        return Y[..., (Y.shape[-2] - 1) % k::k, :]
 
     def _run(self, params: dict, prefix: np.ndarray, n_steps: int) -> np.ndarray:
-        """Read-outs (units of X) of the ``n_steps`` states after a warm-up on ``prefix``."""
+        """Read-outs (units of X) of the ``n_steps`` rows after a warm-up on ``prefix``.
+
+        With a stride the model's steps are interpolated to every row.
+        """
         prefix = self._view(prefix)
-        Y = free_runs(params, warm_states(params, prefix), n_steps, prefix.shape[-1])
-        return self._to_observed(Y)
+        k = self._stride()
+        z = warm_states(params, prefix)
+        if k == 1:
+            return self._to_observed(free_runs(params, z, n_steps, prefix.shape[-1]))
+        Y = free_runs(params, z, upsample_steps(n_steps, k), prefix.shape[-1])
+        before = prefix[..., -2, :] if prefix.shape[-2] > 1 else None
+        return self._to_observed(upsample_runs(prefix[..., -1, :], Y, n_steps, k, before))
 
     def _start_prefix(self, x0, prefix, batch: bool) -> np.ndarray:
         """The rows a free run is warmed up on: ``prefix``, ``x0`` alone, or the default."""
@@ -1050,7 +1174,9 @@ class PLRNNRegressor(BaseEstimator):
         Parameters
         ----------
         n_steps : int
-            Number of steps to generate, >= 1.
+            Number of rows to generate, >= 1, ``dt`` apart (with ``stride_`` > 1
+            the model's steps are ``stride_`` rows apart and the rows between them
+            are interpolated).
         x0 : array-like of shape (n_features,) or (n_runs, n_features), default=None
             Observed initial condition(s); the unobserved latent units start at
             zero, ``z_0 = [x0, 0, ..., 0]`` (a cold start, a state training never
@@ -1100,6 +1226,10 @@ class PLRNNRegressor(BaseEstimator):
         ``X[1], ..., X[W]``, as in training, so ``Y[1:W+1]`` are one-step-ahead
         predictions (made before the forcing replaced them) and ``Y[W+1:]`` is
         the free run from the state forced with ``X[W]``. ``Y[0] = X[0]``.
+        With ``stride_ = k > 1`` the model steps over k rows: it is forced with
+        ``X[0], X[k], ..., X[W]``, the one-step predictions and the free run's
+        steps fall on every k-th row, and the rows between are interpolated
+        (local cubics through the steps).
 
         Parameters
         ----------
@@ -1111,18 +1241,39 @@ class PLRNNRegressor(BaseEstimator):
         """
         X = self._one_series(X, "predict")
         T = X.shape[0]
-        W = min(self.warmup_, T - 1)
         Y = np.empty_like(X)
         Y[0] = X[0]
         if T == 1:
             return Y
         params = self.model_.numpy_params()
+        k = self._stride()
+        if k > 1:
+            return self._predict_strided(params, X, k)
+        W = min(self.warmup_, T - 1)
         # one-step predictions during the warm-up, then the free run
         # the rows forced, seen as in fit (smoothed on their own: as a prefix of generate)
         z, pred = warm_states(params, self._view(X[: W + 1]), return_predictions=True)
         Y[1 : W + 1] = self._to_observed(pred)
         if T - 1 - W > 0:
             Y[W + 1 :] = self._to_observed(free_runs(params, z, T - 1 - W, X.shape[1]))
+        return _nan_after_divergence(Y, "predict", first_step=0)
+
+    def _predict_strided(self, params: dict, X: np.ndarray, k: int) -> np.ndarray:
+        """:meth:`predict` for a model whose steps are ``k`` rows: rows between interpolated."""
+        T, N = X.shape
+        W = min(self.warmup_ // k, (T - 1) // k)  # model steps of warm-up: rows 0, k, ..., Wk
+        Y = np.empty_like(X)
+        Y[0] = X[0]
+        view = self._view(X[: W * k + 1])  # ends with row Wk, so it holds rows 0, k, ...
+        z, pred = warm_states(params, view, return_predictions=True)
+        n_free = T - 1 - W * k
+        runs = free_runs(params, z, upsample_steps(max(n_free, 1), k), N)
+        if W > 0:  # one-step-ahead predictions at the forced rows, interpolated between
+            nodes = np.concatenate([pred, runs[:1]])  # the next prediction is the free step
+            Y[1 : W * k + 1] = self._to_observed(upsample_runs(view[0], nodes, W * k, k))
+        if n_free > 0:
+            before = view[-2] if W > 0 else None
+            Y[W * k + 1 :] = self._to_observed(upsample_runs(view[-1], runs, n_free, k, before))
         return _nan_after_divergence(Y, "predict", first_step=0)
 
     def score(self, X, y=None):
@@ -1165,11 +1316,25 @@ class PLRNNRegressor(BaseEstimator):
     def _score_measures(self, X, n_transient=None) -> dict:
         """``free_run_measures`` of free runs along X (the one path of score and scorers)."""
         X = self._one_series(X, "score")
+        k = self._stride()
+        t_c = self.correlation_time_ / k  # in model steps
         if n_transient is None:
-            n_transient = transient_steps(self.correlation_time_)
-        n_transient = check_int(n_transient, "n_transient", 0)
-        lag = delay_lag(self.correlation_time_, len(X)) if X.shape[1] == 1 else 0
-        setup = scoring_setup(len(X), self.warmup_, n_transient, lag)
+            n_transient = transient_steps(t_c)
+        else:  # rows of X
+            n_transient = check_int(n_transient, "n_transient", 0) // k
+        n_rows = len(X) // k  # rows of each phase
+        lag = delay_lag(t_c, n_rows) if X.shape[1] == 1 else 0
+        if k > 1 and n_rows < self.warmup_ // k + 2:
+            raise ValueError(
+                f"X has {len(X)} time steps; a score warms the model up on warmup_ + 1 = "
+                f"{self.warmup_ + 1} rows of X (every stride_ = {k}-th of them) and compares "
+                f"free runs with X, so at least {k * (self.warmup_ // k + 2)} rows are "
+                f"required (for a score that ranks models reliably, thousands: see the "
+                f"user guide's table)."
+            )
+        setup = scoring_setup(n_rows, self.warmup_ // k, n_transient, lag)
+        # runs pooled to as many rows as X has (k phases of it), equal sample sizes
+        setup = replace(setup, n_steps=max(2, setup.n_steps * k))
         enough = int(max(_SHORT_SCORE, _SHORT_SCORE_TC * self.correlation_time_))
         if len(X) < enough:
             warnings.warn(
@@ -1181,10 +1346,10 @@ class PLRNNRegressor(BaseEstimator):
                 UserWarning,
                 stacklevel=3,
             )
-        view = self._view(X)
+        view = self._view(X, all_phases=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a blow-up scores -inf
-            return free_run_measures(self.model_.numpy_params(), [view], setup)
+            return free_run_measures(self.model_.numpy_params(), view, setup)
 
     # -------------------------------------------------------------- lyapunov
     def lyapunov_spectrum(self, n_steps=50000, x0=None, *, prefix=None, n_transient=1000,
@@ -1194,7 +1359,8 @@ class PLRNNRegressor(BaseEstimator):
         Parameters
         ----------
         n_steps : int, default=50000
-            Steps averaged over, after ``n_transient`` discarded ones (see
+            Model steps (``stride_`` rows of ``X`` each) averaged over, after
+            ``n_transient`` discarded ones (see
             ``lyapunov_steps`` for the statistical error).
         x0 : array-like of shape (n_features,), default=None
             Observed initial condition (unobserved units zero: a cold start).
@@ -1234,7 +1400,7 @@ class PLRNNRegressor(BaseEstimator):
             )
             return np.full(params["A"].shape[0], np.nan)
         return plrnn_lyapunov_spectrum(
-            params, z0, n_steps, n_transient=n_transient, dt=float(self.dt),
+            params, z0, n_steps, n_transient=n_transient, dt=float(self.dt) * self._stride(),
             reorthonormalize_every=check_int(reorthonormalize_every, "reorthonormalize_every", 1),
         )
 

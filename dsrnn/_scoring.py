@@ -30,7 +30,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._auto import predictability_time
-from ._starts import free_runs, start_prefixes, summarize_runs, warm_states
+from ._starts import (
+    free_runs,
+    start_prefixes,
+    summarize_runs,
+    upsample_runs,
+    upsample_steps,
+    warm_states,
+)
 from .metrics import (
     _flat_cells,
     _histogram_cells,
@@ -367,7 +374,7 @@ SEPARATION_MAX_ROWS = 100_000
 
 
 def separation_times(params: dict, series: list[np.ndarray], t_c: float, warmup: int,
-                     n_transient: int) -> tuple[float, float]:
+                     n_transient: int, stride: int = 1) -> tuple[float, float]:
     """Noise-matched predictability times of the data and of the model, in steps.
 
     The rate at which nearby states separate, measured from data, is biased by the
@@ -385,6 +392,12 @@ def separation_times(params: dict, series: list[np.ndarray], t_c: float, warmup:
     error of λ_max (a third to a half): it catches large errors, not small ones, and is
     a check, not an estimate.
 
+    With ``stride`` k > 1 (a model stepping over k rows) ``series``, ``t_c`` and the
+    returned times are in rows of the data at its full rate, ``warmup`` and
+    ``n_transient`` in model steps: the model's run is interpolated to every row
+    (:func:`dsrnn._starts.upsample_runs`) before its noise is added, so that both are
+    measured at the rate at which the noise was estimated.
+
     Returns
     -------
     t_data, t_model : float
@@ -400,8 +413,16 @@ def separation_times(params: dict, series: list[np.ndarray], t_c: float, warmup:
     t_data = predictability_time([x], t_c, n_pairs=SEPARATION_PAIRS)
     if not (np.isfinite(t_data) and t_data >= MIN_SEPARATION_STEPS):
         return np.nan, np.nan
-    z0 = warm_states(params, x[: warmup + 1])
-    run = free_runs(params, z0, n_transient + len(x), x.shape[1])[n_transient:]
+    if stride == 1:
+        z0 = warm_states(params, x[: warmup + 1])
+        run = free_runs(params, z0, n_transient + len(x), x.shape[1])[n_transient:]
+    else:
+        if len(x) <= warmup * stride + 1:
+            return np.nan, np.nan
+        z0 = warm_states(params, x[: warmup * stride + 1: stride])
+        steps = free_runs(params, z0, n_transient + upsample_steps(len(x), stride) + 1,
+                          x.shape[1])[n_transient - 1:]
+        run = upsample_runs(steps[1], steps[2:], len(x), stride, before=steps[0])
     if not np.all(np.isfinite(run)):
         return np.nan, np.nan
     run = run + noise * np.random.default_rng(0).standard_normal(run.shape)

@@ -25,6 +25,8 @@ __all__ = [
     "start_prefixes",
     "warm_states",
     "free_runs",
+    "upsample_runs",
+    "upsample_steps",
     "classify_run",
     "RunSummary",
     "summarize_runs",
@@ -138,6 +140,50 @@ def free_runs(params: dict, z0: np.ndarray, n_steps: int, n_observed: int) -> np
                                 category=RuntimeWarning)
         Z = plrnn_trajectory(z0, n_steps, **params)
     return np.ascontiguousarray(Z[..., 1:, :n_observed])
+
+
+def upsample_steps(n_rows: int, k: int) -> int:
+    """Model steps :func:`upsample_runs` needs for ``n_rows`` rows at ``k`` rows per step."""
+    return (n_rows - 1) // k + 2
+
+
+def upsample_runs(start: np.ndarray, runs: np.ndarray, n_rows: int, k: int,
+                  before: np.ndarray | None = None) -> np.ndarray:
+    """Rows 1, ..., ``n_rows`` of runs whose steps are ``k`` rows apart (local cubics).
+
+    ``start`` (..., N) is the read-out at row 0, ``runs`` (..., n, N) those at rows k, 2k,
+    ... (at least :func:`upsample_steps` of them); ``before``, if given, the one at row
+    -k. Between two steps the rows lie on the cubic through those two and their
+    neighbours (four-point Lagrange interpolation: exact for cubics, errors of order
+    ``(k dt)^4``; without ``before`` the first interval uses the parabola through the first
+    three points). Local, so that a longer run begins with the rows of a shorter one; a
+    row whose four points are not all finite is NaN.
+    """
+    first = [] if before is None else [before]
+    values = np.concatenate([*(v[..., None, :] for v in [*first, start]), runs], axis=-2)
+    if before is None:  # the parabola through steps 0, 1, 2, as a point at step -1
+        values = np.concatenate(
+            [(3 * values[..., :1, :] - 3 * values[..., 1:2, :] + values[..., 2:3, :]),
+             values], axis=-2)
+    rows = np.arange(1, n_rows + 1)
+    i = (rows - 1) // k  # the interval [i, i + 1] in steps; index i + 1 in values
+    if i[-1] + 3 >= values.shape[-2]:
+        raise ValueError(f"{n_rows} rows at {k} per step need {upsample_steps(n_rows, k)} "
+                         f"steps after the start; got {runs.shape[-2]}.")
+    s = (rows - i * k) / k  # in (0, 1]
+    w = np.stack([-s * (s - 1) * (s - 2) / 6, (s + 1) * (s - 1) * (s - 2) / 2,
+                  -(s + 1) * s * (s - 2) / 2, (s + 1) * s * (s - 1) / 6])  # (4, n_rows)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = sum(w[j][:, None] * values[..., i + j, :] for j in range(4))
+        # the step itself (s = 1) is the run's own value, not a sum that might round
+        out[..., s == 1, :] = values[..., i[s == 1] + 2, :]
+        bad = ~np.isfinite(values).all(axis=-1)  # (..., n_values)
+        if bad.any():
+            hit = np.zeros(out.shape[:-1], dtype=bool)
+            for j in range(4):
+                hit |= bad[..., i + j]
+            out[hit] = np.nan
+    return out
 
 
 def classify_run(y: np.ndarray, scale: np.ndarray, centre: np.ndarray) -> tuple[str, int]:

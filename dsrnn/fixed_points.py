@@ -813,6 +813,8 @@ def _estimator_orbits(estimator, params: dict, random_state) -> list:
         to_model = getattr(estimator, "_to_model", None)
         if callable(to_model):  # the window is in the data's units
             window = np.asarray(to_model(window), dtype=np.float64)
+        k = int(getattr(estimator, "stride_", 1))  # the model steps over k rows
+        window = window[(len(window) - 1) % k::k]
         with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
             # warm-up as in training: force the read-out units with the window's rows

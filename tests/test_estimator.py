@@ -541,3 +541,123 @@ def test_a_model_that_separates_too_slowly_fails_the_report(lorenz_short, monkey
     monkeypatch.setattr(dsrnn._estimator, "separation_times", lambda *a, **k: (80.0, 84.0))
     est.fit(lorenz_short)
     assert not est.fit_report_["separation_mismatch"]
+
+
+# ------------------------------------------------------------------ the model's stride
+STRIDED = dict(n_latent=5, n_hidden=16, n_epochs=3, batches_per_epoch=5, batch_size=8,
+               lyapunov_steps=2000, validation_steps=600, n_init=1)
+
+
+@pytest.fixture(scope="module")
+def lorenz_8k():
+    from dsrnn.datasets import load_lorenz63
+
+    return load_lorenz63().data[:8000]
+
+
+@pytest.fixture(scope="module")
+def strided(lorenz_8k):
+    return PLRNNRegressor(dt=0.01, random_state=0, **STRIDED).fit(lorenz_8k)
+
+
+def test_oversampled_data_is_learned_with_a_stride(strided, lorenz_8k):
+    from dsrnn._auto import auto_stride
+
+    est = strided
+    # the bundled data: t_c about 30 rows -> 5 by time, 8,000 rows -> at most 4 by length
+    assert est.stride_ == auto_stride(est.correlation_time_, len(lorenz_8k)) == 4
+    for name in ("seq_len_", "forcing_interval_", "warmup_", "validation_steps_"):
+        assert getattr(est, name) % est.stride_ == 0, name  # whole model steps, in rows
+    assert est.validation_steps_ == 600  # an explicit value counts rows of X
+    assert est.initial_window_.shape == (est.warmup_ + 1, 3)
+    np.testing.assert_allclose(est.initial_window_, lorenz_8k[: est.warmup_ + 1], atol=1e-12)
+    assert np.isfinite(est.lyapunov_spectrum_).all()
+
+
+def test_a_map_and_explicit_step_parameters_keep_every_row(fitted, lorenz_8k):
+    assert fitted.stride_ == 1  # FAST sets the step parameters: they count rows
+    est = PLRNNRegressor(dt=0.01, random_state=0, forcing_interval=6, **STRIDED).fit(lorenz_8k)
+    assert est.stride_ == 1 and est.forcing_interval_ == 6
+
+
+def test_an_explicit_stride_rounds_step_parameters_to_whole_steps(lorenz_8k):
+    est = PLRNNRegressor(dt=0.01, random_state=0, stride=3, forcing_interval=10, seq_len=30,
+                         warmup=8, **STRIDED).fit(lorenz_8k)
+    assert est.stride_ == 3
+    assert (est.forcing_interval_, est.seq_len_, est.warmup_) == (9, 30, 9)
+    assert est.get_params()["stride"] == 3  # the parameter itself is untouched
+
+
+def test_strided_generate_passes_through_the_model_steps(strided, lorenz_8k):
+    from dsrnn._starts import free_runs, warm_states
+
+    est, k = strided, strided.stride_
+    prefix = lorenz_8k[-est.warmup_ - 1:]
+    Y = est.generate(6 * k, prefix=prefix)
+    assert Y.shape == (6 * k, 3)
+    params = est.model_.numpy_params()
+    view = est._view(prefix)
+    assert len(view) == est.warmup_ // k + 1  # every k-th row, ending with the last
+    np.testing.assert_allclose(est._to_model(prefix[-1]), view[-1], atol=0.2)  # smoothed
+    steps = est._to_observed(free_runs(params, warm_states(params, view), 6, 3))
+    np.testing.assert_allclose(Y[k - 1::k], steps, rtol=1e-9, atol=1e-9)
+    # between the steps a smooth curve: no jump larger than the model's own steps
+    assert np.abs(np.diff(Y, axis=0)).max() <= np.abs(np.diff(steps, axis=0)).max()
+    batch = est.generate(2 * k, prefix=np.stack([prefix, prefix]))  # a longer run's start
+    np.testing.assert_allclose(batch[1], Y[: 2 * k], rtol=1e-12, atol=1e-12)
+
+
+def test_strided_predict_interpolates_forced_and_free_steps(strided, lorenz_8k):
+    from dsrnn._starts import free_runs, warm_states
+
+    est, k = strided, strided.stride_
+    X = lorenz_8k[1000:1600]
+    Y = est.predict(X)
+    assert Y.shape == X.shape
+    np.testing.assert_array_equal(Y[0], X[0])
+    params = est.model_.numpy_params()
+    W = est.warmup_ // k
+    view = est._view(X[: W * k + 1])
+    z, pred = warm_states(params, view, return_predictions=True)
+    # one-step-ahead predictions at the forced rows k, 2k, ..., Wk
+    np.testing.assert_allclose(Y[k : W * k + 1 : k], est._to_observed(pred), atol=1e-9)
+    free = est._to_observed(free_runs(params, z, 3, 3))
+    np.testing.assert_allclose(Y[W * k + k :: k][:3], free, atol=1e-9)
+
+
+def test_strided_lyapunov_exponents_are_per_time_unit(strided, lorenz_8k):
+    from dsrnn._starts import warm_states
+    from dsrnn.lyapunov import plrnn_lyapunov_spectrum
+
+    est, k = strided, strided.stride_
+    prefix = lorenz_8k[: est.warmup_ + 1]
+    params = est.model_.numpy_params()
+    z0 = warm_states(params, est._view(prefix))
+    expected = plrnn_lyapunov_spectrum(params, z0, 2000, n_transient=100, dt=0.01 * k)
+    np.testing.assert_allclose(est.lyapunov_spectrum(2000, prefix=prefix, n_transient=100),
+                               expected, rtol=1e-12)
+
+
+def test_strided_score_compares_all_phases(strided, lorenz_8k):
+    with pytest.warns(UserWarning, match="cannot rank models"):
+        score = strided.score(lorenz_8k[:3000])
+    assert np.isfinite(score) and score <= 0
+    with pytest.raises(ValueError, match="rows are required"):
+        strided.score(lorenz_8k[: strided.warmup_])
+
+
+def test_stride_errors_say_what_is_needed(lorenz_short):
+    with pytest.raises(ValueError, match="too short for stride=60: every 60-th row"):
+        PLRNNRegressor(dt=0.01, stride=60, **STRIDED).fit(lorenz_short)
+    with pytest.raises(ValueError, match="stride"):
+        PLRNNRegressor(stride=0, **STRIDED).fit(lorenz_short)
+    with pytest.raises(TypeError, match='"auto" or an integer'):
+        PLRNNRegressor(stride="coarse", **STRIDED).fit(lorenz_short)
+
+
+def test_warm_start_keeps_the_stride(lorenz_8k):
+    est = PLRNNRegressor(dt=0.01, random_state=0, warm_start=True, **STRIDED).fit(lorenz_8k)
+    k, steps = est.stride_, (est.seq_len_, est.forcing_interval_, est.warmup_)
+    est.fit(lorenz_8k[:6000])  # auto would now allow a stride of 3 only
+    assert est.stride_ == k and (est.seq_len_, est.forcing_interval_, est.warmup_) == steps
+    assert len(est.history_) == 2 * STRIDED["n_epochs"] + 1

@@ -366,3 +366,29 @@ def test_callback_is_not_saved_but_the_model_is(tmp_path):
     loaded = PLRNNRegressor.load(path)
     assert loaded.callback is None
     np.testing.assert_array_equal(loaded.generate(50), est.generate(50))
+
+
+def test_files_from_before_the_stride_load_with_every_row(saved, fitted, X, tmp_path):
+    with np.load(saved, allow_pickle=False) as data:
+        header = json.loads(str(data["dsrnn_header"][()]))
+    params = {k: v for k, v in header["params"].items() if k != "stride"}
+    attributes = {k: v for k, v in header["attributes"].items() if k != "stride_"}
+    assert "stride_" in header["attributes"]  # written by this version
+    path = _rewrite(saved, tmp_path / "older", {"params": params, "attributes": attributes})
+    old = PLRNNRegressor.load(path)
+    assert old.stride == 1 and old.stride_ == 1  # what such a fit used
+    np.testing.assert_array_equal(old.generate(20), fitted.generate(20))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # tiny model
+def test_a_strided_model_round_trips(tmp_path):
+    t = np.arange(12000) * 0.05  # a slow sine: t_c about 24 rows, "auto" stride 3
+    X = np.column_stack([np.sin(t), np.cos(t)])
+    est = PLRNNRegressor(random_state=0, n_latent=5, n_hidden=16, n_init=1, n_epochs=2,
+                         batches_per_epoch=5, batch_size=8, lyapunov_steps=500,
+                         validation_steps=400).fit(X)
+    assert est.stride_ > 1
+    est.save(tmp_path / "strided.dsrnn")
+    back = PLRNNRegressor.load(tmp_path / "strided.dsrnn")
+    _assert_same_estimator(est, back, X)
+    np.testing.assert_array_equal(back.predict(X[:300]), est.predict(X[:300]))

@@ -249,3 +249,31 @@ def test_lyapunov_runs_of_a_quasi_periodic_model_are_not_lengthened():
                                 divergence=compare_state_space)
     assert rec[0]["n_steps"] == 100
     assert abs(rec[0]["lyapunov_max"]) < 1e-6
+
+
+def test_upsample_runs_interpolates_between_steps_and_stops_at_a_blow_up():
+    from dsrnn._starts import upsample_runs
+
+    t = np.arange(0, 205)  # steps at rows 0, 4, ..., 204: rows 1-200 need the one at 204
+    x = np.column_stack([np.sin(2 * np.pi * t / 100), np.cos(2 * np.pi * t / 100)])
+    k = 4
+    steps = x[::k]  # rows 0, 4, ..., 200
+    Y = upsample_runs(steps[0], steps[1:], 200, k)
+    assert Y.shape == (200, 2)
+    np.testing.assert_allclose(Y, x[1:201], atol=2e-3)  # without a point before: a parabola
+    np.testing.assert_allclose(Y[k:], x[k + 1:201], atol=2e-4)  # cubics: error O(h^4)
+    before = np.array([np.sin(-2 * np.pi * k / 100), np.cos(-2 * np.pi * k / 100)])
+    Yb = upsample_runs(steps[0], steps[1:], 200, k, before=before)
+    np.testing.assert_allclose(Yb, x[1:201], atol=2e-4)
+    np.testing.assert_array_equal(Y[k - 1::k], steps[1:51])  # through every step
+    # local: a shorter run is the start of a longer one
+    np.testing.assert_array_equal(upsample_runs(steps[0], steps[1:12], 37, k), Y[:37])
+    with pytest.raises(ValueError, match="need 11 steps"):
+        upsample_runs(steps[0], steps[1:11], 40, k)
+    batch = upsample_runs(np.stack([steps[0]] * 2), np.stack([steps[1:]] * 2), 200, k)
+    np.testing.assert_array_equal(batch[1], Y)
+    broken = steps[1:].copy()
+    broken[10:] = np.inf  # the run blows up at its 11th step (row 44)
+    Z = upsample_runs(steps[0], broken, 200, k)
+    # rows within reach of the bad step (the interval before it uses it) are NaN too
+    assert np.all(np.isfinite(Z[:36])) and np.all(np.isnan(Z[36:]))
