@@ -94,7 +94,8 @@ def check_estimator(est) -> tuple[bool, str]:
     ok, lines = True, []
     # the origin's unstable eigenvalue per step, 1.05 to 1.2 at the data's dt = 0.01 (true:
     # exp(11.83 dt) = 1.126): the same rates per time unit for a model stepping a longer dt
-    low, high = np.exp(np.log([1.05, 1.2]) * float(est.dt) / 0.01)
+    step = float(est.dt) * getattr(est, "stride_", 1)  # the model's step in time
+    low, high = np.exp(np.log([1.05, 1.2]) * step / 0.01)
     for x_star, name in zip(truth, ("C-", "origin", "C+")):
         if len(points) == 0:
             ok = False

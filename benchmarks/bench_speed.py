@@ -11,7 +11,8 @@ runs in a fresh process; only the wall time of ``fit()`` is counted.
 Both kept models are then scored by the same code (this working tree's), from the same
 clean test stretch: ``lambda_max`` (100,000 steps of a free run warmed up on the test's first
 rows, QR every 5 steps) and its error against 0.9043, and D_stsp of a 100,000-step free run
-against the test (30 bins per dimension).
+against the test (30 bins per dimension). A model that steps over k rows (``stride_``) is
+warmed up on every k-th row and run for 100,000 of its own steps (k times as long in time).
 
 Set up the release's environment once (the release must not see this source tree, so run
 the release's python from another directory; the script does)::
@@ -68,7 +69,7 @@ warmup = getattr(est, "warmup_", est.warmup)
 np.savez(out, A=params["A"], W1=params["W1"], W2=params["W2"], h1=params["h1"], h2=params["h2"],
          clipped=bool(params.get("clipped", False)),
          mean=getattr(est, "mean_", np.zeros(N)), scale=getattr(est, "scale_", np.ones(N)),
-         warmup=int(warmup), fit_time=fit_time,
+         warmup=int(warmup), stride=int(getattr(est, "stride_", 1)), fit_time=fit_time,
          n_epochs_run=len([r for r in est.history_ if r.get("epoch", 1) > 0]),
          n_warnings=len([w for w in caught if not issubclass(w.category, RuntimeWarning)]))
 """
@@ -96,14 +97,16 @@ def evaluate(fit: dict, test: np.ndarray) -> dict:
     params = {k: np.asarray(fit[k], dtype=np.float64) for k in ("A", "W1", "W2", "h1", "h2")}
     params["clipped"] = bool(fit["clipped"])
     mean, scale = fit["mean"], fit["scale"]
-    prefix = ((test[: int(fit["warmup"]) + 1] - mean) / scale)[None]
+    k = int(fit["stride"]) if "stride" in fit else 1  # rows per model step
+    # the warm-up rows, every k-th ending with the start row (warmup_ counts rows)
+    prefix = ((test[: int(fit["warmup"]) + 1][::-1][::k][::-1] - mean) / scale)[None]
     z0 = warm_states(params, prefix)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         run = free_runs(params, z0, N_EVAL + 1000, test.shape[1])[0, 1000:] * scale + mean
         if not np.all(np.isfinite(run)):
             return dict(lambda_max=np.nan, lambda_error=np.inf, D_stsp=np.inf)
-        spec = plrnn_lyapunov_spectrum(params, z0[0], N_EVAL, n_transient=1000, dt=0.01,
+        spec = plrnn_lyapunov_spectrum(params, z0[0], N_EVAL, n_transient=1000, dt=0.01 * k,
                                        reorthonormalize_every=5)
     lam = float(spec[0])
     return dict(lambda_max=lam, lambda_error=(lam - LAMBDA_TRUE) / LAMBDA_TRUE,

@@ -49,7 +49,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dsrnn import PLRNNRegressor  # noqa: E402
-from dsrnn._auto import resolve_auto  # noqa: E402
+from dsrnn._auto import (  # noqa: E402
+    auto_smoothing_window,
+    auto_stride,
+    correlation_time,
+    resolve_auto,
+)
 from dsrnn.datasets import SYSTEMS, delay_embed, load_lorenz63  # noqa: E402
 from dsrnn.metrics import power_spectrum_distance, state_space_divergence  # noqa: E402
 from dsrnn.preprocessing import downsample  # noqa: E402
@@ -153,13 +158,16 @@ def run_case(case: str, seeds, n_train: int, log, params: dict | None = None,
     if d["true"] is not None:
         floor.update(true_D_stsp=_d_stsp(d["test"], d["true"]),
                      true_D_H=float(power_spectrum_distance(d["test"], d["true"])))
+    params = dict(params or {})
+    if stride > 1:  # downsampled here: the estimator keeps every row it is given
+        params.setdefault("stride", 1)
     rows = []
     for seed in seeds:
         start = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             est = PLRNNRegressor(dt=d["dt"] * stride, random_state=seed,
-                                 **(params or {})).fit(train)
+                                 **params).fit(train)
         fit_time = time.perf_counter() - start
         res = evaluate(est, d["test"], stride)
         own = float(est.lyapunov_spectrum_[0])
@@ -175,6 +183,7 @@ def run_case(case: str, seeds, n_train: int, log, params: dict | None = None,
                    separation_ratio=float(est.fit_report_["separation_ratio"]),
                    forcing_interval=est.forcing_interval_, seq_len=est.seq_len_,
                    warmup=est.warmup_, smoothing=est.smoothing_window_,
+                   model_stride=int(getattr(est, "stride_", 1)),
                    warnings=sorted({f"{type(w.message).__name__}: {str(w.message)[:90]}"
                                     for w in caught
                                     if not issubclass(w.category, RuntimeWarning)}))
@@ -191,7 +200,8 @@ def run_case(case: str, seeds, n_train: int, log, params: dict | None = None,
             f"D_stsp {row['D_stsp']:.3f} (noisy floor {floor['noisy_D_stsp']:.3f})  "
             f"D_H {row['D_H']:.3f}  fit's lambda {own:.4g}  "
             f"separation ratio {row['separation_ratio']:.3f}  tau_f={est.forcing_interval_} "
-            f"tau={est.seq_len_} T_W={est.warmup_} sg={est.smoothing_window_}  "
+            f"tau={est.seq_len_} T_W={est.warmup_} sg={est.smoothing_window_} "
+            f"stride={getattr(est, 'stride_', 1)}  "
             f"warnings: {' | '.join(row['warnings']) or 'none'}")
     return rows
 
@@ -227,16 +237,27 @@ def summary(rows: list[dict]) -> str:
 
 
 def auto_table(cases, n_train: int) -> str:
-    """The "auto" choices of the estimator on each case's training series (no fitting)."""
-    head = ("case", "t_c", "t_pred", "forcing_interval", "seq_len", "warmup", "smoothing")
+    """The "auto" choices of the estimator on each case's training series (no fitting).
+
+    As ``fit`` makes them: ``t_c``, the smoothing window and the stride at the full rate,
+    then the step parameters from the stride's phases, shown in rows (model steps times
+    the stride); ``t_pred`` in rows as well.
+    """
+    head = ("case", "t_c", "t_pred", "stride", "forcing_interval", "seq_len", "warmup",
+            "smoothing")
     lines = []
     for case in cases:
         train = case_data(case, n_train)["train"]
-        a = resolve_auto([train], seq_len="auto", forcing_interval="auto", warmup="auto",
-                         smoothing="auto", validation_steps="auto", validation_fraction=0.1)
-        lines.append((case, f"{a.correlation_time:.1f}", f"{a.predictability_time:.1f}",
-                      str(a.forcing_interval), str(a.seq_len), str(a.warmup),
-                      str(a.smoothing_window)))
+        train = (train - train.mean(axis=0)) / train.std(axis=0)
+        t_c = correlation_time([train])
+        window = auto_smoothing_window([train], t_c)
+        k = auto_stride(t_c, len(train))
+        a = resolve_auto([train[j::k] for j in range(k)], seq_len="auto",
+                         forcing_interval="auto", warmup="auto", smoothing=0,
+                         validation_steps="auto", validation_fraction=0.1)
+        lines.append((case, f"{t_c:.1f}", f"{a.predictability_time * k:.1f}", str(k),
+                      str(a.forcing_interval * k), str(a.seq_len * k), str(a.warmup * k),
+                      str(window)))
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(head)]
     rule = "  ".join("=" * w for w in widths)
     fmt = "  ".join("{:<%d}" % w for w in widths)
