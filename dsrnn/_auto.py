@@ -287,9 +287,9 @@ def auto_stride(t_c: float, longest: int) -> int:
     ``floor(t_c / 6)``, at least 1, and at most ``longest / 2000`` (every phase of the
     longest series keeps 2,000 rows). A flow sampled dozens of times per correlation time
     (Lorenz-63 at dt = 0.01: ``t_c`` 19-31 samples) is learned as a map over 3 to 5 samples,
-    which trains about 3-5 times faster at the same quality (measured on the systems
-    benchmark, see the performance page); a map or a coarsely sampled flow (``t_c`` below 12
-    samples: Hénon, Rössler at dt = 0.1, Lorenz-96 at dt = 0.05) keeps every row.
+    which trained 2.4-3.8 times faster, about as well (measured on the systems benchmark,
+    see the performance page); a map or a coarsely sampled flow (``t_c`` below 12 samples:
+    Hénon, Rössler at dt = 0.1, Lorenz-96 at dt = 0.05) keeps every row.
 
     Examples
     --------

@@ -420,8 +420,9 @@ def separation_times(params: dict, series: list[np.ndarray], t_c: float, warmup:
         if len(x) <= warmup * stride + 1:
             return np.nan, np.nan
         z0 = warm_states(params, x[: warmup * stride + 1: stride])
-        steps = free_runs(params, z0, n_transient + upsample_steps(len(x), stride) + 1,
-                          x.shape[1])[n_transient - 1:]
+        drop = max(1, n_transient)  # the step before the first row is kept for the cubics
+        steps = free_runs(params, z0, drop + upsample_steps(len(x), stride) + 1,
+                          x.shape[1])[drop - 1:]
         run = upsample_runs(steps[1], steps[2:], len(x), stride, before=steps[0])
     if not np.all(np.isfinite(run)):
         return np.nan, np.nan

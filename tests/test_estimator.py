@@ -572,6 +572,8 @@ def test_oversampled_data_is_learned_with_a_stride(strided, lorenz_8k):
     assert est.initial_window_.shape == (est.warmup_ + 1, 3)
     np.testing.assert_allclose(est.initial_window_, lorenz_8k[: est.warmup_ + 1], atol=1e-12)
     assert np.isfinite(est.lyapunov_spectrum_).all()
+    # the separation check runs at the full rate (t_c 30 rows: about 75 rows to separate)
+    assert 40 < est.fit_report_["t_pred_data"] < 150
 
 
 def test_a_map_and_explicit_step_parameters_keep_every_row(fitted, lorenz_8k):
