@@ -284,6 +284,7 @@ def test_henon_map_with_defaults_and_dt_1():
     X = make_henon(20_000, noise=0.05, random_state=0)
     est = PLRNNRegressor(dt=1.0, random_state=0, n_epochs=25, n_init=1).fit(X)
     assert est.smoothing_window_ == 0 and est.forcing_interval_ == 1
+    assert est.stride_ == 1  # a map: every row is a step of its own
     assert est.lyapunov_spectrum_[0] == pytest.approx(0.419, rel=0.1)
     assert est.fit_report_["ok"]
     assert len(est.attractors_) == 1 and est.attractors_[0]["kind"] == "irregular"
@@ -576,7 +577,7 @@ def test_oversampled_data_is_learned_with_a_stride(strided, lorenz_8k):
     assert 40 < est.fit_report_["t_pred_data"] < 150
 
 
-def test_a_map_and_explicit_step_parameters_keep_every_row(fitted, lorenz_8k):
+def test_explicit_step_parameters_keep_every_row(fitted, lorenz_8k):
     assert fitted.stride_ == 1  # FAST sets the step parameters: they count rows
     est = PLRNNRegressor(dt=0.01, random_state=0, forcing_interval=6, **STRIDED).fit(lorenz_8k)
     assert est.stride_ == 1 and est.forcing_interval_ == 6
