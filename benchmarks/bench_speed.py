@@ -44,7 +44,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dsrnn._starts import free_runs, warm_states  # noqa: E402
+from dsrnn._starts import free_runs, strided_to_last, warm_states  # noqa: E402
 from dsrnn.datasets import load_lorenz63  # noqa: E402
 from dsrnn.lyapunov import plrnn_lyapunov_spectrum  # noqa: E402
 from dsrnn.metrics import state_space_divergence  # noqa: E402
@@ -99,7 +99,7 @@ def evaluate(fit: dict, test: np.ndarray) -> dict:
     mean, scale = fit["mean"], fit["scale"]
     k = int(fit["stride"]) if "stride" in fit else 1  # rows per model step
     # the warm-up rows, every k-th ending with the start row (warmup_ counts rows)
-    prefix = ((test[: int(fit["warmup"]) + 1][::-1][::k][::-1] - mean) / scale)[None]
+    prefix = ((strided_to_last(test[: int(fit["warmup"]) + 1], k) - mean) / scale)[None]
     z0 = warm_states(params, prefix)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

@@ -49,12 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dsrnn import PLRNNRegressor  # noqa: E402
-from dsrnn._auto import (  # noqa: E402
-    auto_smoothing_window,
-    auto_stride,
-    correlation_time,
-    resolve_auto,
-)
+from dsrnn._auto import resolve_auto, resolve_rate  # noqa: E402
 from dsrnn.datasets import SYSTEMS, delay_embed, load_lorenz63  # noqa: E402
 from dsrnn.metrics import power_spectrum_distance, state_space_divergence  # noqa: E402
 from dsrnn.preprocessing import downsample  # noqa: E402
@@ -249,9 +244,7 @@ def auto_table(cases, n_train: int) -> str:
     for case in cases:
         train = case_data(case, n_train)["train"]
         train = (train - train.mean(axis=0)) / train.std(axis=0)
-        t_c = correlation_time([train])
-        window = auto_smoothing_window([train], t_c)
-        k = auto_stride(t_c, len(train))
+        t_c, window, k = resolve_rate([train], smoothing="auto", stride="auto")
         a = resolve_auto([train[j::k] for j in range(k)], seq_len="auto",
                          forcing_interval="auto", warmup="auto", smoothing=0,
                          validation_steps="auto", validation_fraction=0.1)

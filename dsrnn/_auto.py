@@ -38,7 +38,8 @@ from scipy.spatial import cKDTree
 from .preprocessing import select_smoothing_window
 
 __all__ = ["correlation_time", "predictability_time", "dominant_period", "resolve_auto",
-           "auto_smoothing_window", "auto_stride", "transient_steps",
+           "auto_smoothing_window", "auto_stride", "resolve_smoothing", "resolve_rate",
+           "transient_steps",
            "AutoParameters"]
 
 #: The mean autocorrelation level that defines the correlation time.
@@ -59,6 +60,8 @@ _MIN_SMOOTHING_TC = 10.0
 _STEPS_PER_TC = 6
 #: ... and at least this many rows in every phase (every stride-th row) of the longest series.
 _MIN_PHASE_ROWS = 2000
+#: An explicit stride must leave at least this many model steps in the longest series.
+_MIN_STRIDED_STEPS = 100
 
 
 def correlation_time(series: list[np.ndarray], max_lag: int | None = None) -> float:
@@ -303,6 +306,41 @@ def auto_stride(t_c: float, longest: int) -> int:
     return int(max(1, min(by_time, by_length)))
 
 
+def resolve_smoothing(series: list[np.ndarray], smoothing, t_c: float) -> int:
+    """The Savitzky-Golay window for ``smoothing``: "auto" (:func:`auto_smoothing_window`) or
+    an integer, made odd (below 5: 0, no smoothing)."""
+    if isinstance(smoothing, str):
+        return auto_smoothing_window(series, t_c)
+    return int(smoothing) | 1 if smoothing >= 5 else 0
+
+
+def resolve_rate(series: list[np.ndarray], *, smoothing, stride, steps_given: bool = False
+                 ) -> tuple[float, int, int]:
+    """The choices a fit makes at the data's full rate: ``(t_c, window, stride)``.
+
+    ``t_c`` (:func:`correlation_time`, in rows), the smoothing window
+    (:func:`resolve_smoothing`) and the rows per model step: ``stride`` as given (an error
+    if it leaves fewer than 100 steps in the longest series), or "auto"
+    (:func:`auto_stride`), which is 1 when ``steps_given`` (a step-counted parameter given
+    as an integer counts rows, which a model step of several rows could not honour
+    exactly).
+    """
+    t_c = correlation_time(series)
+    window = resolve_smoothing(series, smoothing, t_c)
+    longest = max(len(s) for s in series)
+    if not isinstance(stride, str):
+        stride = int(stride)
+        if stride > 1 and longest // stride < _MIN_STRIDED_STEPS:
+            raise ValueError(
+                f"X is too short for stride={stride}: every {stride}-th row of its longest "
+                f"series ({longest} rows) leaves {longest // stride} model steps; at least "
+                f"{_MIN_STRIDED_STEPS} are needed ({_MIN_STRIDED_STEPS * stride} rows). Give "
+                f"longer series, or a smaller stride (stride=1 keeps every row)."
+            )
+        return t_c, window, stride
+    return t_c, window, 1 if steps_given else auto_stride(t_c, longest)
+
+
 def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup, smoothing,
                  validation_steps, validation_fraction: float) -> AutoParameters:
     """Resolve ``"auto"`` step parameters from the data (explicit integers are kept).
@@ -339,10 +377,7 @@ def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup,
         wu = int(min(wu, max(0, usable - sl - 1)))
     if isinstance(seq_len, str):
         sl = int(max(1, min(sl, usable - wu - 1)))
-    if isinstance(smoothing, str):
-        window = auto_smoothing_window(series, t_c)
-    else:
-        window = int(smoothing) | 1 if smoothing >= 5 else 0
+    window = resolve_smoothing(series, smoothing, t_c)
     # validation runs cover many predictability times (or periods): the Rössler attractor,
     # one turn every 59 steps, needs thousands of steps to be visited in full
     coverage_time = float(max(250 * t_c, 60 * horizon))

@@ -16,13 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._auto import (
-    auto_smoothing_window,
-    auto_stride,
-    correlation_time,
-    resolve_auto,
-    transient_steps,
-)
+from ._auto import resolve_auto, resolve_rate, transient_steps
 from ._initialization import ridge_initialization
 from ._model import ShallowPLRNN, init_plrnn_parameters
 from ._scoring import (
@@ -37,6 +31,7 @@ from ._scoring import (
 from ._starts import (
     analyze_attractors,
     free_runs,
+    strided_to_last,
     upsample_runs,
     upsample_steps,
     warm_states,
@@ -79,8 +74,6 @@ _SEPARATION_RATIO = 1.1
 _SHORT_SCORE = 2000
 _SHORT_SCORE_TC = 1000
 _INITS = ("ridge", "random")
-#: An explicit stride must leave at least this many model steps in the longest series.
-_MIN_STRIDED_STEPS = 100
 
 
 def _nan_after_divergence(Y: np.ndarray, method: str, first_step: int) -> np.ndarray:
@@ -715,9 +708,10 @@ class PLRNNRegressor(BaseEstimator):
             series = [(s - mean) / scale for s in series]
         pieces = _split_at_seams(series)
         # the data's own rate: its autocorrelation time, the smoothing, the model's step
-        t_c_rows = correlation_time(pieces)
-        window = self._smoothing_window(pieces, p["smoothing"], t_c_rows)
-        stride = self._resolve_stride(p, t_c_rows, max(len(s) for s in pieces))
+        t_c_rows, window, stride = resolve_rate(
+            pieces, smoothing=p["smoothing"], stride=p["stride"],
+            steps_given=any(not isinstance(p[name], str)
+                            for name in ("seq_len", "forcing_interval", "warmup")))
         smoothed = [smooth(s, window) for s in pieces] if window else pieces
         # every stride-th row, from each of the stride phases: series of the same trajectory at
         # the model's step stride * dt (the smoothing above used the full rate)
@@ -905,35 +899,6 @@ class PLRNNRegressor(BaseEstimator):
         self.fit_time_ = time.perf_counter() - start
         self._warn_about_fit(report, attractors)
         return self
-
-    @staticmethod
-    def _smoothing_window(pieces: list, smoothing, t_c: float) -> int:
-        """The Savitzky-Golay window used at the data's full rate (0: none)."""
-        if isinstance(smoothing, str):
-            return auto_smoothing_window(pieces, t_c)
-        return int(smoothing) | 1 if smoothing >= 5 else 0
-
-    @staticmethod
-    def _resolve_stride(p: dict, t_c: float, longest: int) -> int:
-        """Rows of X per model step: the ``stride`` parameter, or the "auto" rule's choice.
-
-        "auto" keeps every row when a step-counted parameter is given as an integer (it
-        counts rows, which a model step of several rows could not honour exactly).
-        """
-        if not isinstance(p["stride"], str):
-            stride = int(p["stride"])
-            if stride > 1 and longest // stride < _MIN_STRIDED_STEPS:
-                raise ValueError(
-                    f"X is too short for stride={stride}: every {stride}-th row of its longest "
-                    f"series ({longest} rows) leaves {longest // stride} model steps; at least "
-                    f"{_MIN_STRIDED_STEPS} are needed ({_MIN_STRIDED_STEPS * stride} rows). Give "
-                    f"longer series, or a smaller stride (stride=1 keeps every row)."
-                )
-            return stride
-        if any(not isinstance(p[name], str) for name in ("seq_len", "forcing_interval",
-                                                          "warmup")):
-            return 1
-        return auto_stride(t_c, longest)
 
     @staticmethod
     def _fitted_steps(auto, k: int, t_c_rows: float, window: int) -> dict:
@@ -1124,9 +1089,7 @@ class PLRNNRegressor(BaseEstimator):
         k = self._stride()
         if all_phases:
             return [Y[..., j::k, :] for j in range(k)]
-        if k == 1:
-            return Y
-        return Y[..., (Y.shape[-2] - 1) % k::k, :]
+        return strided_to_last(Y, k)
 
     def _run(self, params: dict, prefix: np.ndarray, n_steps: int) -> np.ndarray:
         """Read-outs (units of X) of the ``n_steps`` rows after a warm-up on ``prefix``.
@@ -1323,19 +1286,8 @@ class PLRNNRegressor(BaseEstimator):
             n_transient = transient_steps(t_c)
         else:  # rows of X
             n_transient = check_int(n_transient, "n_transient", 0) // k
-        n_rows = len(X) // k  # rows of each phase
-        lag = delay_lag(t_c, n_rows) if X.shape[1] == 1 else 0
-        if k > 1 and n_rows < self.warmup_ // k + 2:
-            raise ValueError(
-                f"X has {len(X)} time steps; a score warms the model up on warmup_ + 1 = "
-                f"{self.warmup_ + 1} rows of X (every stride_ = {k}-th of them) and compares "
-                f"free runs with X, so at least {k * (self.warmup_ // k + 2)} rows are "
-                f"required (for a score that ranks models reliably, thousands: see the "
-                f"user guide's table)."
-            )
-        setup = scoring_setup(n_rows, self.warmup_ // k, n_transient, lag)
-        # runs pooled to as many rows as X has (k phases of it), equal sample sizes
-        setup = replace(setup, n_steps=max(2, setup.n_steps * k))
+        lag = delay_lag(t_c, len(X) // k) if X.shape[1] == 1 else 0
+        setup = scoring_setup(len(X), self.warmup_ // k, n_transient, lag, stride=k)
         enough = int(max(_SHORT_SCORE, _SHORT_SCORE_TC * self.correlation_time_))
         if len(X) < enough:
             warnings.warn(

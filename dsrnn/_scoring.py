@@ -278,22 +278,29 @@ def selection_value(d_stsp: float, d_h: float, floors: tuple[float, float]) -> f
 SCORE_STARTS = 8
 
 
-def scoring_setup(n_rows: int, warmup: int, n_transient: int, embed_lag: int = 0
-                  ) -> MeasureSetup:
+def scoring_setup(n_rows: int, warmup: int, n_transient: int, embed_lag: int = 0,
+                  stride: int = 1) -> MeasureSetup:
     """The runs :meth:`dsrnn.PLRNNRegressor.score` and the scorers compare with ``n_rows`` rows.
 
     ``SCORE_STARTS`` starts evenly spaced along the series, each warmed up on ``warmup + 1``
     rows of it; after ``n_transient`` steps the runs are pooled to as many rows as the
-    series has, so that the comparison is between equal sample sizes.
+    series has, so that the comparison is between equal sample sizes. For a model that
+    steps over ``stride`` rows, ``warmup`` and ``n_transient`` count its steps, the runs
+    start along the series' ``stride`` phases (every ``stride``-th row) and are pooled to
+    as many rows as those phases hold together.
     """
-    if n_rows < warmup + 2:
+    phase_rows = n_rows // stride
+    if phase_rows < warmup + 2:
+        every = f" (every stride_ = {stride}-th of them)" if stride > 1 else ""
+        needed = "warmup_ + 2" if stride == 1 else f"warmup_ + 2 * {stride}"
         raise ValueError(
             f"X has {n_rows} time steps; a score warms the model up on warmup_ + 1 = "
-            f"{warmup + 1} rows of X at {SCORE_STARTS} points along it and compares the free "
-            f"runs with X, so at least warmup_ + 2 = {warmup + 2} rows are required (for a "
-            f"score that ranks models reliably, thousands: see the user guide's table)."
+            f"{warmup * stride + 1} rows of X{every} at {SCORE_STARTS} points along it and "
+            f"compares the free runs with X, so at least {needed} = {(warmup + 2) * stride} "
+            f"rows are required (for a score that ranks models reliably, thousands: see the "
+            f"user guide's table)."
         )
-    n_steps = max(2, n_rows // SCORE_STARTS)
+    n_steps = max(2, phase_rows // SCORE_STARTS) * stride
     return MeasureSetup(n_starts=SCORE_STARTS, warmup=warmup, n_steps=n_steps,
                         n_transient=n_transient, embed_lag=embed_lag)
 

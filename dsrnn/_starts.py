@@ -27,6 +27,7 @@ __all__ = [
     "free_runs",
     "upsample_runs",
     "upsample_steps",
+    "strided_to_last",
     "classify_run",
     "RunSummary",
     "summarize_runs",
@@ -140,6 +141,15 @@ def free_runs(params: dict, z0: np.ndarray, n_steps: int, n_observed: int) -> np
                                 category=RuntimeWarning)
         Z = plrnn_trajectory(z0, n_steps, **params)
     return np.ascontiguousarray(Z[..., 1:, :n_observed])
+
+
+def strided_to_last(x: np.ndarray, k: int) -> np.ndarray:
+    """Every ``k``-th row of ``x`` (rows along the second-to-last axis), ending with the last.
+
+    The rows a model that steps over ``k`` rows is warmed up on before a free run from the
+    last one (a view; ``x`` itself for ``k = 1``).
+    """
+    return x[..., (x.shape[-2] - 1) % k::k, :]
 
 
 def upsample_steps(n_rows: int, k: int) -> int:

@@ -53,7 +53,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from ._plrnn_numpy import _check_params, plrnn_trajectory
-from ._starts import warm_states
+from ._starts import strided_to_last, warm_states
 from ._validation import check_count
 
 __all__ = [
@@ -813,8 +813,8 @@ def _estimator_orbits(estimator, params: dict, random_state) -> list:
         to_model = getattr(estimator, "_to_model", None)
         if callable(to_model):  # the window is in the data's units
             window = np.asarray(to_model(window), dtype=np.float64)
-        k = int(getattr(estimator, "stride_", 1))  # the model steps over k rows
-        window = window[(len(window) - 1) % k::k]
+        # a model that steps over stride_ rows is warmed up on every stride_-th row
+        window = strided_to_last(window, int(getattr(estimator, "stride_", 1)))
         with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
             # warm-up as in training: force the read-out units with the window's rows
