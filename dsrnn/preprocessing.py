@@ -162,7 +162,10 @@ def downsample(x: np.ndarray, factor: int, window="auto") -> np.ndarray:
     >>> Y.shape
     (10000, 3)
 
-    Fit ``PLRNNRegressor(dt=0.03)`` on ``Y``.
+    ``PLRNNRegressor`` does the same inside ``fit`` for finely sampled data (its
+    ``stride``, "auto" by default), training on all ``factor`` phases and returning every
+    row; use this function to hand a coarser series to other tools, or fit
+    ``PLRNNRegressor(dt=0.03, stride=1)`` on ``Y`` to keep the result ``factor`` rows apart.
     """
     x = check_trajectory(x, "x")
     factor = check_count(factor, "factor", 1)
