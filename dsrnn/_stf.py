@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-__all__ = ["forcing_mask", "forcing_weights", "sample_windows", "stf_loss_torch", "NumpySTF", "stf_loss_and_grad_numpy"]
+__all__ = ["forcing_mask", "forcing_weights", "sample_windows", "WindowSampler", "stf_loss_torch", "NumpySTF", "stf_loss_and_grad_numpy"]
 
 
 def forcing_mask(n_steps: int, forcing_interval: int, warmup: int = 0) -> np.ndarray:
@@ -75,30 +75,68 @@ def forcing_weights(
     return w
 
 
+class WindowSampler:
+    """Draws batches of windows of ``window`` consecutive rows from a list of series.
+
+    Every window that lies inside one series is equally likely (so a series is
+    chosen in proportion to the number of windows it holds); the series are
+    concatenated once, so a batch costs one random draw and one gather.
+
+    Parameters
+    ----------
+    series : list of ndarray (T_k, N)
+        Series of the same dtype and width. Those shorter than ``window`` hold no window.
+    window : int
+        Rows per window.
+
+    Examples
+    --------
+    >>> a = np.arange(10.0).reshape(-1, 1)
+    >>> draw = WindowSampler([a, 100 + a[:4]], window=3)
+    >>> draw.n_windows
+    10
+    >>> draw(2, np.random.default_rng(0)).shape
+    (3, 2, 1)
+    """
+
+    def __init__(self, series: list[np.ndarray], window: int):
+        window = int(window)
+        lengths = [len(s) for s in series]
+        counts = [max(n - window + 1, 0) for n in lengths]
+        if window < 1 or sum(counts) == 0:
+            raise ValueError(
+                f"No window of {window} rows fits into series of {lengths} rows.")
+        self.data = series[0] if len(series) == 1 else np.concatenate(series)
+        first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        self.starts = np.concatenate(
+            [f + np.arange(c) for f, c in zip(first, counts) if c > 0])
+        self.offsets = np.arange(window)[:, None]
+
+    @property
+    def n_windows(self) -> int:
+        """How many distinct windows the series hold."""
+        return len(self.starts)
+
+    def __call__(self, batch_size: int, rng: np.random.Generator) -> np.ndarray:
+        """``batch_size`` windows, time-major: shape (window, batch_size, N)."""
+        starts = self.starts[rng.integers(0, len(self.starts), size=batch_size)]
+        return self.data[starts[None, :] + self.offsets]
+
+
 def sample_windows(
     series: list[np.ndarray], window: int, batch_size: int, rng: np.random.Generator
 ) -> np.ndarray:
     """Draw ``batch_size`` windows of ``window`` consecutive rows, time-major.
 
-    A series is chosen with probability proportional to the number of windows it
-    holds, then a start uniformly within it.
+    Every window inside one series is equally likely, so a series is chosen
+    in proportion to the number of windows it holds. A one-off
+    :class:`WindowSampler` (training keeps one for all its batches).
 
     Returns
     -------
     windows : ndarray, shape (window, batch_size, N)
     """
-    offsets = np.arange(window)
-    if len(series) == 1:
-        starts = rng.integers(0, len(series[0]) - window + 1, size=batch_size)
-        return series[0][starts[None, :] + offsets[:, None]]
-    counts = np.array([len(s) - window + 1 for s in series], dtype=float)
-    which = rng.choice(len(series), size=batch_size, p=counts / counts.sum())
-    out = np.empty((window, batch_size, series[0].shape[1]), dtype=series[0].dtype)
-    for k in np.unique(which):
-        idx = np.flatnonzero(which == k)
-        starts = rng.integers(0, int(counts[k]), size=idx.size)
-        out[:, idx] = series[k][starts[None, :] + offsets[:, None]]
-    return out
+    return WindowSampler(series, window)(batch_size, rng)
 
 
 def stf_loss_torch(

@@ -20,7 +20,7 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
 from ._optim import NumpyAdam, clip_grad_norm
-from ._stf import NumpySTF, sample_windows, stf_loss_torch
+from ._stf import NumpySTF, WindowSampler, stf_loss_torch
 
 __all__ = ["TrainConfig", "train_stf", "train_candidate"]
 
@@ -147,6 +147,7 @@ def _train_stf_impl(
         workspace = None
         optimizer = torch.optim.Adam(parameters, lr=cfg.learning_rate)
     max_norm = cfg.gradient_clip
+    draw = WindowSampler(series, window)
 
     def gradient_step(x: np.ndarray, lr: float) -> float:
         """Loss and one update on windows x; NaN (no update) if anything is non-finite."""
@@ -227,7 +228,7 @@ def _train_stf_impl(
             losses = []
             rollbacks_before = n_rollbacks
             for _ in range(cfg.batches_per_epoch):
-                x = sample_windows(series, window, cfg.batch_size, rng)
+                x = draw(cfg.batch_size, rng)
                 lr = cfg.learning_rate * lr_scale * gamma**n_steps_done
                 loss = gradient_step(x, lr)
                 if not np.isfinite(loss):

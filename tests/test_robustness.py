@@ -305,16 +305,17 @@ def test_persistent_divergence_stops_with_best_model(X, monkeypatch):
 @pytest.mark.parametrize("n_rows", [600, 3000], ids=["no_validation", "validation"])
 def test_keyboard_interrupt_keeps_best_model_and_is_fitted(n_rows, monkeypatch):
     X = _data(n_rows)
-    original = dsrnn._training.sample_windows
+    original = dsrnn._training.WindowSampler
     calls = [0]
 
-    def patched(*args, **kwargs):
-        calls[0] += 1
-        if calls[0] == FAST["batches_per_epoch"] + 3:  # in the middle of epoch 2
-            raise KeyboardInterrupt
-        return original(*args, **kwargs)
+    class Interrupting(original):
+        def __call__(self, *args, **kwargs):
+            calls[0] += 1
+            if calls[0] == FAST["batches_per_epoch"] + 3:  # in the middle of epoch 2
+                raise KeyboardInterrupt
+            return super().__call__(*args, **kwargs)
 
-    monkeypatch.setattr(dsrnn._training, "sample_windows", patched)
+    monkeypatch.setattr(dsrnn._training, "WindowSampler", Interrupting)
     with_validation = n_rows == 3000
     est = PLRNNRegressor(random_state=0, **FAST,
                          validation_fraction=0.1 if with_validation else 0.0)
@@ -328,7 +329,7 @@ def test_keyboard_interrupt_keeps_best_model_and_is_fitted(n_rows, monkeypatch):
     assert _all_finite(est) and np.all(np.isfinite(est.generate(100)))
     # the estimator is usable further: predict, score, refit
     assert est.predict(X[:100]).shape == (100, 2)
-    monkeypatch.setattr(dsrnn._training, "sample_windows", original)
+    monkeypatch.setattr(dsrnn._training, "WindowSampler", original)
     est.fit(X)
     assert len(est.history_) == FAST["n_epochs"] + with_validation
 

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from dsrnn import ShallowPLRNN, forcing_mask, init_plrnn_parameters
-from dsrnn._stf import NumpySTF, forcing_weights, sample_windows, stf_loss_and_grad_numpy, stf_loss_torch
+from dsrnn._stf import NumpySTF, WindowSampler, forcing_weights, sample_windows, stf_loss_and_grad_numpy, stf_loss_torch
 
 
 def test_forcing_schedule_without_warmup():
@@ -101,6 +101,22 @@ def test_sample_windows_stay_inside_one_series():
     from_b = w[0, :, 0] >= 1000
     # windows are drawn in proportion to how many each series holds (16 vs 3)
     assert 0.08 < from_b.mean() < 0.25
+
+
+def test_window_sampler_draws_every_window_alike_and_skips_short_series():
+    a = np.arange(6, dtype=float).reshape(-1, 1)
+    short = 100 + np.arange(2, dtype=float).reshape(-1, 1)  # shorter than a window
+    b = 1000 + np.arange(4, dtype=float).reshape(-1, 1)
+    draw = WindowSampler([a, short, b], 3)
+    assert draw.n_windows == 4 + 2
+    w = draw(6000, np.random.default_rng(0))
+    assert np.all(np.diff(w[:, :, 0], axis=0) == 1)  # never across a seam
+    first = w[0, :, 0]
+    assert set(np.unique(first)) == {0, 1, 2, 3, 1000, 1001}
+    counts = np.unique(first, return_counts=True)[1]
+    assert counts.min() > 850 and counts.max() < 1150  # 1000 each expected
+    with pytest.raises(ValueError, match="No window of 7 rows"):
+        WindowSampler([a, b], 7)
 
 
 def test_sample_windows_single_series_covers_every_start():
