@@ -39,8 +39,10 @@ from ._starts import (
     warm_states,
 )
 from .metrics import (
+    _DENSE_CELLS,
+    _cells_inside,
     _flat_cells,
-    _histogram_cells,
+    _grid_edges,
     _joint_counts,
     _log_mixture_density,
     _subsample,
@@ -50,7 +52,7 @@ from .preprocessing import estimate_noise_std
 
 __all__ = ["MeasureSetup", "free_run_measures", "scoring_setup", "SCORE_STARTS", "data_floors",
            "selection_value", "state_space_kl", "compare_state_space", "embedded",
-           "missed_mass", "delay_lag", "separation_times"]
+           "missed_mass", "delay_lag", "separation_times", "Reference"]
 
 #: Floors are bounded below by these values, so that a reference the data matches almost
 #: perfectly (periodic data, where any two stretches coincide) does not make the ratios
@@ -125,20 +127,51 @@ def n_bins_for(n_points: int, n_dims: int) -> int:
     return int(min(_MAX_BINS, max(_MIN_BINS, bins)))
 
 
-def _forward_histogram_kl(reference: np.ndarray, generated: np.ndarray) -> float:
+class _Grid:
+    """The histogram grid over reference points, and the reference's cells and counts.
+
+    Computed once per reference: a training compares every epoch's runs, at every noise
+    level, with the same held-out series.
+    """
+
+    def __init__(self, points: np.ndarray):
+        self.n_points, self.n_dims = points.shape
+        self.n_bins = n_bins_for(self.n_points, self.n_dims)
+        self.lo, self.scale = _grid_edges(points, self.n_bins, _MARGIN)
+        self.codes = np.clip(np.floor((points - self.lo) * self.scale), 0,
+                             self.n_bins - 1).astype(np.int64)
+        n_cells = self.n_bins**self.n_dims  # python int: exact
+        self.counts = None
+        if n_cells <= _DENSE_CELLS:
+            self.counts = np.bincount(_flat_cells(self.codes, self.n_bins), minlength=n_cells)
+
+    def cells(self, X: np.ndarray):
+        """Cell coordinates of the rows of X inside the grid, and the mask of those rows."""
+        return _cells_inside(X, self.lo, self.scale, self.n_bins)
+
+    def joint_counts(self, codes: np.ndarray):
+        """Counts of the reference and of ``codes`` on the union of their occupied cells."""
+        if self.counts is None:
+            return _joint_counts(self.codes, codes, self.n_bins)
+        d = np.bincount(_flat_cells(codes, self.n_bins), minlength=self.counts.size)
+        occupied = (self.counts > 0) | (d > 0)
+        return self.counts[occupied], d[occupied]
+
+
+def _forward_histogram_kl(reference: np.ndarray, generated: np.ndarray,
+                          grid: _Grid | None = None) -> float:
     """KL(p_ref || p_gen) of histograms over the reference's range (± 0.1 std).
 
     Generated points outside the range keep their mass, in an extra "outside" cell the
     reference does not reach: runs that leave the data take mass away from its cells.
     Every cell gets ``_ALPHA`` counts (Laplace smoothing), so that a data cell no run visits
-    costs a large but finite amount.
+    costs a large but finite amount. ``grid``: ``_Grid(reference)``, when already made.
     """
-    n_dims = reference.shape[1]
-    n_bins = n_bins_for(reference.shape[0], n_dims)
-    codes_ref, codes_gen, inside = _histogram_cells(reference, generated, n_bins, _MARGIN)
-    c_ref, c_gen = _joint_counts(codes_ref, codes_gen, n_bins)
-    n_cells = float(n_bins) ** n_dims + 1.0  # + the outside cell
-    z_ref = reference.shape[0] + _ALPHA * n_cells
+    grid = _Grid(reference) if grid is None else grid
+    codes_gen, inside = grid.cells(generated)
+    c_ref, c_gen = grid.joint_counts(codes_gen)
+    n_cells = float(grid.n_bins) ** grid.n_dims + 1.0  # + the outside cell
+    z_ref = grid.n_points + _ALPHA * n_cells
     z_gen = generated.shape[0] + _ALPHA * n_cells
     p = (c_ref + _ALPHA) / z_ref
     q = (c_gen + _ALPHA) / z_gen
@@ -163,11 +196,54 @@ def _forward_mixture_kl(reference: np.ndarray, generated: np.ndarray) -> float:
     return float(np.mean(_log_mixture_density(Z, ref, 1.0) - _log_mixture_density(Z, gen, 1.0)))
 
 
-def state_space_kl(reference: np.ndarray, generated: np.ndarray) -> float:
+def state_space_kl(reference: np.ndarray, generated: np.ndarray, grid: _Grid | None = None
+                   ) -> float:
     """KL(p_ref || p_gen) between two point sets: histogram below 6 dimensions, else mixture."""
     if reference.shape[1] >= _GMM_DIMS:
         return _forward_mixture_kl(reference, generated)
-    return _forward_histogram_kl(reference, generated)
+    return _forward_histogram_kl(reference, generated, grid)
+
+
+class Reference:
+    """The series free runs are compared with, and what the comparison needs of them alone.
+
+    Everything here is independent of the model (the pooled points in delay coordinates,
+    their histogram grid and counts, the centre and scale, the noise draws), so a training
+    that validates every epoch against the same held-out series makes it once. The
+    functions of this module take either a list of series or a ``Reference``.
+
+    Parameters
+    ----------
+    series : list of ndarray (T_k, N)
+    lag : int, default=0
+        Delay-coordinate lag of the state-space comparison (see :class:`MeasureSetup`).
+    """
+
+    def __init__(self, series: list[np.ndarray], lag: int = 0):
+        self.series = list(series)
+        self.lag = int(lag)
+        self.n_observed = self.series[0].shape[1]
+        every = np.concatenate(self.series)
+        self.centre, self.std = every.mean(axis=0), every.std(axis=0)
+        self.longest = max(self.series, key=len)
+        self.points = np.concatenate([embedded(r, self.lag) for r in self.series])
+        self.grid = _Grid(self.points) if self.points.shape[1] < _GMM_DIMS else None
+        self._draws = None
+
+    def noise(self, shape: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`observation_noise` for runs of ``shape`` (the draws kept for the next call)."""
+        if self._draws is None or self._draws.shape != tuple(shape):
+            self._draws = np.random.default_rng(0).standard_normal(shape)
+        return self._draws, self.std
+
+
+def _reference(reference, lag: int) -> Reference:
+    """``reference`` as a :class:`Reference` for ``lag`` (made here from a list of series)."""
+    if isinstance(reference, Reference):
+        if reference.lag != lag:
+            raise ValueError(f"The reference was prepared for lag {reference.lag}, not {lag}.")
+        return reference
+    return Reference(reference, lag)
 
 
 #: Observation noise levels tried on the runs, as fractions of the reference's std per
@@ -181,6 +257,8 @@ def observation_noise(runs: np.ndarray, reference: list[np.ndarray]):
     The draws are fixed (seed 0), so that every model, epoch and level is compared with
     the same noise: differences in score come from the models, not from the draws.
     """
+    if isinstance(reference, Reference):
+        return reference.noise(runs.shape)
     std = np.concatenate(reference).std(axis=0)
     return np.random.default_rng(0).standard_normal(runs.shape), std
 
@@ -217,13 +295,14 @@ def compare_state_space(reference: list[np.ndarray], runs: np.ndarray, lag: int 
     Returns the divergence, and with ``return_level`` also the level used. ``noise``:
     :func:`observation_noise` of these runs, when the caller drew it already.
     """
-    ref = np.concatenate([embedded(r, lag) for r in reference])
-    levels = NOISE_LEVELS if ref.shape[1] < _GMM_DIMS else (0.0,)
+    ref = _reference(reference, lag)
+    levels = NOISE_LEVELS if ref.points.shape[1] < _GMM_DIMS else (0.0,)
     if len(levels) > 1 and noise is None:  # drawn once for all levels
-        noise = observation_noise(runs, reference)
+        noise = observation_noise(runs, ref)
     best = (np.inf, 0.0)
     for level in levels:
-        kl = state_space_kl(ref, _pooled(noisy_runs(runs, reference, level, noise), lag))
+        kl = state_space_kl(ref.points, _pooled(noisy_runs(runs, ref, level, noise), lag),
+                            ref.grid)
         if kl < best[0]:
             best = (kl, level)
     return best if return_level else best[0]
@@ -237,15 +316,13 @@ def missed_mass(reference: list[np.ndarray], runs: np.ndarray, lag: int = 0) -> 
     noisy data misses 0.3 % (Lorenz-63) to 9 % (Henon map: noise fills cells the fractal
     attractor never visits), on the same adaptive grid as :func:`state_space_kl`.
     """
-    ref = np.concatenate([embedded(r, lag) for r in reference])
-    gen = _pooled(runs, lag)
-    n_dims = ref.shape[1]
-    if n_dims >= _GMM_DIMS:
+    ref = _reference(reference, lag)
+    if ref.grid is None:
         return float("nan")
-    n_bins = n_bins_for(ref.shape[0], n_dims)
-    codes_ref, codes_gen, _ = _histogram_cells(ref, gen, n_bins, _MARGIN)
-    visited = np.unique(_flat_cells(codes_gen, n_bins))
-    return float(np.mean(~np.isin(_flat_cells(codes_ref, n_bins), visited)))
+    grid = ref.grid
+    codes_gen, _ = grid.cells(_pooled(runs, lag))
+    visited = np.unique(_flat_cells(codes_gen, grid.n_bins))
+    return float(np.mean(~np.isin(_flat_cells(grid.codes, grid.n_bins), visited)))
 
 
 def _dh(reference: np.ndarray, runs: np.ndarray) -> float:
@@ -314,9 +391,10 @@ def free_run_measures(params: dict, reference: list[np.ndarray], setup: MeasureS
     ----------
     params : dict
         ``model.numpy_params()``.
-    reference : list of ndarray of shape (T_k, N)
+    reference : list of ndarray of shape (T_k, N), or Reference
         Series the runs start along (after a warm-up of ``setup.warmup`` rows) and are
-        compared with.
+        compared with; a :class:`Reference` made for ``setup.embed_lag`` when the same
+        series are compared again and again.
     setup : MeasureSetup
     floors : (float, float), optional
         :func:`data_floors`; when given, the result has the ratios and ``selection``.
@@ -333,14 +411,13 @@ def free_run_measures(params: dict, reference: list[np.ndarray], setup: MeasureS
         it), and with ``floors``:
         ``stsp_ratio``, ``dh_ratio``, ``selection`` and ``collapsed``.
     """
-    N = reference[0].shape[1]
-    prefixes = start_prefixes(reference, setup.n_starts, setup.warmup + 1)
+    ref = _reference(reference, setup.embed_lag)
+    prefixes = start_prefixes(ref.series, setup.n_starts, setup.warmup + 1)
     z0 = warm_states(params, prefixes)
-    runs = free_runs(params, z0, setup.n_transient + setup.n_steps, N)[:, setup.n_transient:]
-    ref_all = np.concatenate(reference)
-    centre, scale = ref_all.mean(axis=0), ref_all.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
-    summaries = summarize_runs(runs, scale, centre)
+    runs = free_runs(params, z0, setup.n_transient + setup.n_steps,
+                     ref.n_observed)[:, setup.n_transient:]
+    scale = np.where(ref.std > 0, ref.std, 1.0)
+    summaries = summarize_runs(runs, scale, ref.centre)
     kinds = [s.kind for s in summaries]
     n_diverged = kinds.count("diverged")
     n_collapsed = n_diverged + kinds.count("fixed point") + kinds.count("cycle")
@@ -349,12 +426,12 @@ def free_run_measures(params: dict, reference: list[np.ndarray], setup: MeasureS
         missed = 1.0
         level = np.nan
     else:
-        noise = observation_noise(runs, reference)
-        d_stsp, level = compare_state_space(reference, runs, setup.embed_lag, return_level=True,
+        noise = observation_noise(runs, ref)
+        d_stsp, level = compare_state_space(ref, runs, setup.embed_lag, return_level=True,
                                             noise=noise)
-        observed = noisy_runs(runs, reference, level, noise)  # as the data would show them
-        d_h = _dh(max(reference, key=len), observed)
-        missed = missed_mass(reference, observed, setup.embed_lag)
+        observed = noisy_runs(runs, ref, level, noise)  # as the data would show them
+        d_h = _dh(ref.longest, observed)
+        missed = missed_mass(ref, observed, setup.embed_lag)
     out = {"D_stsp": d_stsp, "D_H": d_h, "n_collapsed": n_collapsed, "n_diverged": n_diverged,
            "missed_mass": missed, "noise_level": level}
     if floors is not None:

@@ -415,7 +415,7 @@ def train_candidate(
         issue again).
     """
     from ._model import ShallowPLRNN
-    from ._scoring import free_run_measures
+    from ._scoring import Reference, free_run_measures
 
     N, M, L, clipped = shape
     model = ShallowPLRNN(N, M, L, clipped=clipped).load_numpy_params(init_params)
@@ -423,6 +423,7 @@ def train_candidate(
     validate = None
     if validation is not None:
         reference, setup, floors = validation
+        reference = Reference(reference, setup.embed_lag)  # made once for every epoch
 
         def validate() -> dict:
             return free_run_measures(model.numpy_params(), reference, setup, floors)

@@ -221,20 +221,30 @@ def _histogram_cells(X_true, X_gen, n_bins, margin):
     Returns ``(codes_true, codes_gen, inside)``: ``codes_gen`` only for the
     generated points inside the range, ``inside`` the mask of those.
     """
+    lo, scale = _grid_edges(X_true, n_bins, margin)
+    # Reference points lie in [lo, hi] by construction; the top edge is
+    # closed (a point on it goes to the last bin), as in np.histogram.
+    codes_true = np.clip(np.floor((X_true - lo) * scale), 0, n_bins - 1).astype(np.int64)
+    codes_gen, inside = _cells_inside(X_gen, lo, scale, n_bins)
+    return codes_true, codes_gen, inside
+
+
+def _grid_edges(X_true, n_bins, margin):
+    """Lower edges and bins per unit of the grid over ``X_true``'s range ± ``margin`` std."""
     std = X_true.std(axis=0)
     lo = X_true.min(axis=0) - margin * std
     hi = X_true.max(axis=0) + margin * std
     flat_dims = hi <= lo  # constant reference dimension: use a unit-wide range
     lo = np.where(flat_dims, lo - 0.5, lo)
     hi = np.where(flat_dims, hi + 0.5, hi)
-    scale = n_bins / (hi - lo)
-    # Reference points lie in [lo, hi] by construction; the top edge is
-    # closed (a point on it goes to the last bin), as in np.histogram.
-    codes_true = np.clip(np.floor((X_true - lo) * scale), 0, n_bins - 1).astype(np.int64)
-    u = (X_gen - lo) * scale
+    return lo, n_bins / (hi - lo)
+
+
+def _cells_inside(X, lo, scale, n_bins):
+    """Cell coordinates of the rows of X inside the grid, and the mask of those rows."""
+    u = (X - lo) * scale
     inside = np.all((u >= 0) & (u <= n_bins), axis=1)
-    codes_gen = np.clip(np.floor(u[inside]), 0, n_bins - 1).astype(np.int64)
-    return codes_true, codes_gen, inside
+    return np.clip(np.floor(u[inside]), 0, n_bins - 1).astype(np.int64), inside
 
 
 def _histogram_kl(X_true, X_gen, n_bins, margin, smoothing) -> float:

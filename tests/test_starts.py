@@ -6,6 +6,7 @@ import pytest
 from dsrnn._plrnn_numpy import plrnn_step
 from dsrnn._scoring import (
     MeasureSetup,
+    Reference,
     compare_state_space,
     data_floors,
     free_run_measures,
@@ -142,6 +143,32 @@ def test_free_run_measures_flag_a_collapsed_model():
     assert m["stsp_ratio"] > 3
     assert m["runs"].shape == (4, 200, 1)
     assert np.all(np.isfinite(free_runs(BISTABLE, np.array([[0.0], [1.0]]), 5, 1)))
+
+
+@pytest.mark.parametrize("n_observed, lag", [(3, 0), (1, 7), (6, 0)],
+                         ids=["histogram", "delay-coordinates", "mixture"])
+def test_a_prepared_reference_measures_exactly_what_the_series_do(n_observed, lag):
+    """Training validates every epoch against one Reference: the same numbers, call after
+    call, as the list of series it was made from."""
+    params = _random_params(M=max(n_observed, 4), L=8, seed=1)
+    rng = np.random.default_rng(0)
+    series = [np.cumsum(rng.normal(0, 0.3, (n, n_observed)), axis=0) * 0.1 + rng.normal(
+        0, 1, (n, n_observed)) for n in (1500, 900)]
+    setup = MeasureSetup(n_starts=4, warmup=3, n_steps=300, n_transient=20, embed_lag=lag)
+    floors = data_floors(series, series, setup)
+    direct = free_run_measures(params, series, setup, floors)
+    prepared = Reference(series, lag)
+    for _ in range(2):  # the cached grid and noise draws are reused, not changed
+        again = free_run_measures(params, prepared, setup, floors)
+        assert set(again) == set(direct)
+        for key, value in direct.items():
+            np.testing.assert_array_equal(again[key], value, err_msg=key)
+    runs = free_runs(params, warm_states(params, start_prefixes(series, 4, 4)), 300, n_observed)
+    assert compare_state_space(prepared, runs, lag) == compare_state_space(series, runs, lag)
+    np.testing.assert_array_equal(missed_mass(prepared, runs, lag),
+                                  missed_mass(series, runs, lag))
+    with pytest.raises(ValueError, match=f"prepared for lag {lag}, not {lag + 1}"):
+        compare_state_space(prepared, runs, lag + 1)
 
 
 def test_irregular_runs_in_separate_regions_are_separate_attractors():
