@@ -225,9 +225,11 @@ def classify_run(y: np.ndarray, scale: np.ndarray, centre: np.ndarray) -> tuple[
     if np.max(tail.max(axis=0) - tail.min(axis=0)) < _ZERO:
         return "fixed point", 1
     max_period = min(_MAX_PERIOD, len(tail) // 2)
-    for p in range(2, max_period + 1):
+    # a period p needs tail[p] == tail[0] (to _ZERO): only those p are checked in full
+    first = np.max(np.abs(tail[2:max_period + 1] - tail[0]), axis=1)
+    for p in 2 + np.flatnonzero(first < _ZERO):
         if np.max(np.abs(tail[p:] - tail[:-p])) < _ZERO:
-            return "cycle", p
+            return "cycle", int(p)
     return "irregular", 0
 
 

@@ -75,6 +75,9 @@ def test_classify_run():
     assert classify_run(np.full((1000, 2), 0.3), scale, centre) == ("fixed point", 1)
     cycle = np.column_stack([np.tile([0.0, 1.0, -1.0], 334)[:1000], np.zeros(1000)])
     assert classify_run(cycle, scale, centre) == ("cycle", 3)
+    # the first point recurs after 2 steps, the run only after 4: the period is 4
+    cycle4 = np.column_stack([np.tile([0.0, 1.0, 0.0, 2.0], 250), np.zeros(1000)])
+    assert classify_run(cycle4, scale, centre) == ("cycle", 4)
     irregular = np.column_stack([np.sin(0.1 * t), np.sin(0.1 * np.sqrt(2) * t)])
     assert classify_run(irregular, scale, centre) == ("irregular", 0)
     assert classify_run(np.full((10, 2), np.nan), scale, centre)[0] == "diverged"
