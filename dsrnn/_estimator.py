@@ -824,13 +824,23 @@ class PLRNNRegressor(BaseEstimator):
         model, measures = candidates[best]
         params = model.numpy_params()
 
-        # what the kept model does, from starts along the data
-        spectrum, attractors = np.full(p["n_latent"], np.nan), []
+        # What the kept model does, from starts along the data, and how fast its orbits
+        # separate: independent, so run side by side where the trainings used a pool
+        # (its workers are warm by now).
+        tasks = [delayed(separation_times)(params, pieces, t_c_rows, auto.warmup,
+                                           auto.n_transient, stride=stride)]
         if p["lyapunov_steps"] > 0:
-            spectrum, attractors = analyze_attractors(
+            tasks.append(delayed(analyze_attractors)(
                 params, series, warmup=auto.warmup, n_transient=auto.n_transient,
                 n_steps=p["lyapunov_steps"], dt=p["dt"] * stride,
-                divergence=partial(compare_state_space, lag=embed_lag))
+                divergence=partial(compare_state_space, lag=embed_lag)))
+        if n_jobs > 1:
+            analyses = Parallel(n_jobs=min(n_jobs, len(tasks)))(tasks)
+        else:
+            analyses = [f(*args, **kw) for f, args, kw in tasks]
+        t_data, t_model = analyses[0]
+        spectrum, attractors = (analyses[1] if len(analyses) > 1
+                                else (np.full(p["n_latent"], np.nan), []))
         report = {
             "reference": "held-out" if val is not None else "training",
             "D_stsp": float(measures["D_stsp"]), "D_H": float(measures["D_H"]),
@@ -861,8 +871,6 @@ class PLRNNRegressor(BaseEstimator):
                                        and model_rate < _REGULAR_FRACTION * data_rate)
         # the rate at which nearby states separate, data against model, noise-matched: sees
         # a model that expands too slowly (Rossler: lambda_max 22-31 % low, shape right)
-        t_data, t_model = separation_times(params, pieces, t_c_rows, auto.warmup,
-                                           auto.n_transient, stride=stride)
         ratio = t_model / t_data  # NaN when not compared, inf when the model never separates
         report["t_pred_data"], report["t_pred_model"] = t_data, t_model
         report["separation_ratio"] = float(ratio)

@@ -269,6 +269,10 @@ def test_parallel_trainings_give_the_same_result_as_sequential(lorenz_short):
     b = PLRNNRegressor(random_state=7, n_jobs=2, **kw).fit(lorenz_short)
     np.testing.assert_array_equal(a.init_selection_, b.init_selection_)
     np.testing.assert_array_equal(a.generate(100), b.generate(100))
+    # the kept model's analyses, side by side in the pool with n_jobs=2, agree too
+    np.testing.assert_array_equal(a.lyapunov_spectrum_, b.lyapunov_spectrum_)
+    for key in ("t_pred_data", "t_pred_model", "lyapunov_max_stderr"):
+        np.testing.assert_array_equal(a.fit_report_[key], b.fit_report_[key])
     assert a.init_selection_.shape == (2,)
     # the kept training is the one whose model scored best in the (longer) final comparison
     assert np.isclose(a.fit_report_["stsp_ratio"] / 2 + a.fit_report_["dh_ratio"] / 2,
