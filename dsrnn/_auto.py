@@ -56,8 +56,11 @@ _MAX_SEQ_LEN = 300
 _MAX_WARMUP = 200
 #: Smoothing is considered only from this correlation time (samples) on.
 _MIN_SMOOTHING_TC = 10.0
-#: The "auto" stride keeps about this many model steps per correlation time ...
+#: The "auto" stride keeps about this many model steps per correlation time where the data
+#: is smoothed, and this many where it is not (its noise then stays, and the contraction it
+#: causes per time unit falls as one over the stride) ...
 _STEPS_PER_TC = 6
+_STEPS_PER_TC_UNSMOOTHED = 3
 #: ... and at least this many rows in every phase (every stride-th row) of the longest series.
 _MIN_PHASE_ROWS = 2000
 #: An explicit stride must leave at least this many model steps in the longest series.
@@ -284,24 +287,32 @@ def auto_smoothing_window(series: list[np.ndarray], t_c: float) -> int:
     return select_smoothing_window(series, max_window=max_window) if max_window >= 5 else 0
 
 
-def auto_stride(t_c: float, longest: int) -> int:
+def auto_stride(t_c: float, longest: int, smoothed: bool = True) -> int:
     """The "auto" stride: rows of the data per model step.
 
-    ``floor(t_c / 6)``, at least 1, and at most ``longest / 2000`` (every phase of the
-    longest series keeps 2,000 rows). A flow sampled dozens of times per correlation time
-    (Lorenz-63 at dt = 0.01: ``t_c`` 19-31 samples) is learned as a map over 3 to 5 samples,
-    which trained 2.4-3.8 times faster, about as well (measured on the systems benchmark,
-    see the performance page); a map or a coarsely sampled flow (``t_c`` below 12 samples:
-    Hénon, Rössler at dt = 0.1, Lorenz-96 at dt = 0.05) keeps every row.
+    ``floor(t_c / 6)`` for data smoothed at its full rate, ``floor(t_c / 3)`` for data
+    that is not; at least 1, and at most ``longest / 2000`` (every phase of the longest
+    series keeps 2,000 rows). A flow sampled dozens of times per correlation time
+    (Lorenz-63 at dt = 0.01: ``t_c`` 19-31 samples) is learned as a map over 3 to 5
+    samples, which trained 2.4-3.8 times faster, about as well (measured on the systems
+    benchmark, see the performance page). Data that is not smoothed (``t_c`` under 10
+    samples, or no window found that removes noise alone) keeps its observation noise in
+    the forced states, and the contraction that noise causes falls, per time unit, as one
+    over the stride: such data takes the longest step that still leaves three per ``t_c``
+    (Rössler at dt = 0.1, ``t_c`` 9.1: 3 rows per step, its lambda_max 4-12 % low instead
+    of 22-31 %). A map or a flow sampled a few times per ``t_c`` (Hénon, Lorenz-96 at
+    dt = 0.05) keeps every row.
 
     Examples
     --------
-    >>> auto_stride(19.0, 100_000), auto_stride(30.1, 100_000), auto_stride(9.1, 100_000)
-    (3, 5, 1)
+    >>> auto_stride(19.0, 100_000), auto_stride(30.1, 100_000)  # smoothed
+    (3, 5)
+    >>> auto_stride(9.1, 100_000, smoothed=False), auto_stride(5.6, 100_000, smoothed=False)
+    (3, 1)
     >>> auto_stride(30.1, 5_000)  # a short series keeps 2,000 rows per phase
     2
     """
-    by_time = int(t_c // _STEPS_PER_TC)
+    by_time = int(t_c // (_STEPS_PER_TC if smoothed else _STEPS_PER_TC_UNSMOOTHED))
     by_length = int(longest // _MIN_PHASE_ROWS)
     return int(max(1, min(by_time, by_length)))
 
@@ -338,7 +349,7 @@ def resolve_rate(series: list[np.ndarray], *, smoothing, stride, steps_given: bo
                 f"longer series, or a smaller stride (stride=1 keeps every row)."
             )
         return t_c, window, stride
-    return t_c, window, 1 if steps_given else auto_stride(t_c, longest)
+    return t_c, window, 1 if steps_given else auto_stride(t_c, longest, window > 0)
 
 
 def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup, smoothing,

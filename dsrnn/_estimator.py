@@ -63,8 +63,8 @@ _REGULAR_FRACTION = 0.25
 _MAX_MISSED = 0.2
 #: A model whose noise-matched predictability time differs from the data's by more than
 #: this factor (either way) has the wrong rate of separation: its lambda_max is off (see
-#: _scoring.separation_times; Lorenz-63 fits 0-12 % low: 0.97-1.03, Rossler fits
-#: 22-31 % low: 1.14-1.22 or no separation at all).
+#: _scoring.separation_times; Lorenz-63 fits 0-12 % low: 0.97-1.03, Rossler fits kept
+#: row by row, 22-31 % low: 1.14-1.22 or no separation at all).
 _SEPARATION_RATIO = 1.1
 #: Below this many rows, or this many correlation times, a state-space score cannot rank
 #: models reliably (measured with benchmarks/bench_scoring.py, rates in
@@ -223,7 +223,7 @@ class PLRNNRegressor(BaseEstimator):
         τ_f steps. 1 forces every step (one-step-ahead training); ``seq_len`` or
         more forces only at the start of the window. "auto": ``0.4 t_pred``,
         between 1 and 100 model steps (30 rows for the bundled Lorenz-63 data,
-        1 for the Hénon map, 65 for Rössler at dt = 0.1): below the
+        1 for the Hénon map, 69 rows for Rössler at dt = 0.1): below the
         predictability time, where the gradients stay bounded, and as long as
         that allows, so that the model learns to run freely. Mikhaeil et al.
         (2022) relate the good range to the predictability time.
@@ -382,14 +382,16 @@ class PLRNNRegressor(BaseEstimator):
         Finely sampled flows train 2.4 to 3.8 times faster so, about as well
         (measured on the systems benchmark): a window of 100 rows is then 20
         steps. "auto": ``t_c / 6``
-        rounded down (at least 1, and at most a 2,000th of the longest
-        series): 5 for the bundled Lorenz-63 data (t_c 30 rows), 3 for
-        Lorenz-63 (x, y, z) at dt = 0.01, 1 for maps and coarsely sampled
-        flows (t_c below 12 rows: the Hénon map, Rössler at dt = 0.1,
-        Lorenz-96 at dt = 0.05); also 1 when ``seq_len``, ``forcing_interval``
-        or ``warmup`` is given as an integer, since those count rows. The
-        smoothing is applied at the full rate first. See "Oversampled data" on
-        the performance page.
+        rounded down where the data is smoothed, ``t_c / 3`` where it is not
+        (its noise then stays in the forced states, and the contraction that
+        causes falls, per time unit, as one over the stride); at least 1, and
+        at most a 2,000th of the longest series: 5 for the bundled Lorenz-63
+        data (t_c 30 rows), 3 for Lorenz-63 (x, y, z) at dt = 0.01, 3 for
+        Rössler at dt = 0.1 (t_c 9 rows, not smoothed), 1 for maps and flows
+        sampled a few times per t_c (the Hénon map, Lorenz-96 at dt = 0.05);
+        also 1 when ``seq_len``, ``forcing_interval`` or ``warmup`` is given
+        as an integer, since those count rows. The smoothing is applied at
+        the full rate first. See "Oversampled data" on the performance page.
 
     Attributes
     ----------

@@ -581,6 +581,21 @@ def test_oversampled_data_is_learned_with_a_stride(strided, lorenz_8k):
     assert 40 < est.fit_report_["t_pred_data"] < 150
 
 
+def test_unsmoothed_data_takes_longer_model_steps():
+    """Where the data is not smoothed its noise stays, and the contraction that causes per
+    time unit falls as one over the step: the "auto" stride is t_c / 3 there, t_c / 6 where
+    the data is smoothed (Rossler at dt = 0.1, t_c about 9 rows: too short to smooth)."""
+    from dsrnn._auto import auto_stride
+    from dsrnn.datasets import make_rossler
+
+    X = make_rossler(12_000, dt=0.1, noise=0.05, random_state=0)
+    est = PLRNNRegressor(dt=0.1, random_state=0, **{**STRIDED, "n_epochs": 1}).fit(X)
+    assert est.smoothing_window_ == 0 and 6 <= est.correlation_time_ < 12
+    assert est.stride_ == int(est.correlation_time_ // 3) >= 2
+    assert auto_stride(est.correlation_time_, len(X)) == 1  # what smoothed data would get
+    assert est.forcing_interval_ % est.stride_ == 0
+
+
 def test_explicit_step_parameters_keep_every_row(fitted, lorenz_8k):
     assert fitted.stride_ == 1  # FAST sets the step parameters: they count rows
     est = PLRNNRegressor(dt=0.01, random_state=0, forcing_interval=6, **STRIDED).fit(lorenz_8k)
