@@ -299,7 +299,7 @@ def auto_stride(t_c: float, longest: int, smoothed: bool = True) -> int:
     samples, or no window found that removes noise alone) keeps its observation noise in
     the forced states, and the contraction that noise causes falls, per time unit, as one
     over the stride: such data takes the longest step that still leaves three per ``t_c``
-    (Rössler at dt = 0.1, ``t_c`` 9.1: 3 rows per step, its lambda_max 4-12 % low instead
+    (Rössler at dt = 0.1, ``t_c`` 9.1: 3 rows per step, its lambda_max 4-16 % low instead
     of 22-31 %). A map or a flow sampled a few times per ``t_c`` (Hénon, Lorenz-96 at
     dt = 0.05) keeps every row.
 

@@ -473,7 +473,7 @@ def separation_times(params: dict, series: list[np.ndarray], t_c: float, warmup:
     fits of the systems benchmark (``t_model / t_data``; λ_max errors): Lorenz-63, its x
     alone and the bundled data, five seeds each, 0.97-1.03 (errors −0.0 to −11.7 %);
     Rössler, row by row, 1.14, 1.22, 1.22, inf and 1.20 (−22 to −31 %); with its model step
-    of 3 rows 1.01-1.13 (−4 to −12 %). The ratio sees a fraction of the
+    of 3 rows 1.01-1.13 (−4 to −16 %). The ratio sees a fraction of the
     error of λ_max (a third to a half): it catches large errors, not small ones, and is
     a check, not an estimate.
 
