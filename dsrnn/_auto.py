@@ -38,7 +38,8 @@ from scipy.spatial import cKDTree
 from .preprocessing import select_smoothing_window
 
 __all__ = ["correlation_time", "predictability_time", "dominant_period", "resolve_auto",
-           "auto_smoothing_window", "auto_stride", "resolve_smoothing", "resolve_rate",
+           "auto_smoothing_window", "auto_stride", "coverage_rows", "resolve_smoothing",
+           "resolve_rate",
            "transient_steps",
            "AutoParameters"]
 
@@ -65,6 +66,10 @@ _STEPS_PER_TC_UNSMOOTHED = 3
 _MIN_PHASE_ROWS = 2000
 #: An explicit stride must leave at least this many model steps in the longest series.
 _MIN_STRIDED_STEPS = 100
+#: The rows that cover an attractor (``max(250 t_c, 60 t_pred)``) are bounded: at least
+#: this many rows, at most this many model steps.
+_MIN_COVERAGE_ROWS = 2_000
+_MAX_COVERAGE_STEPS = 20_000
 
 
 def correlation_time(series: list[np.ndarray], max_lag: int | None = None) -> float:
@@ -287,6 +292,21 @@ def auto_smoothing_window(series: list[np.ndarray], t_c: float) -> int:
     return select_smoothing_window(series, max_window=max_window) if max_window >= 5 else 0
 
 
+def coverage_rows(coverage_time: float, stride: int = 1) -> int:
+    """Rows of data that cover the attractor, from ``coverage_time`` in model steps.
+
+    ``coverage_time * stride``, at least 2,000 rows and at most 20,000 model steps
+    (``stride`` rows each): the "auto" ``validation_steps`` (for ``stride`` 1) and the
+    length below which a fit's reference data cannot check its model.
+
+    Examples
+    --------
+    >>> coverage_rows(1_500.0), coverage_rows(1_500.0, stride=5), coverage_rows(50_000.0)
+    (2000, 7500, 20000)
+    """
+    return int(min(_MAX_COVERAGE_STEPS * stride, max(_MIN_COVERAGE_ROWS, coverage_time * stride)))
+
+
 def auto_stride(t_c: float, longest: int, smoothed: bool = True) -> int:
     """The "auto" stride: rows of the data per model step.
 
@@ -392,7 +412,7 @@ def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup,
     # validation runs cover many predictability times (or periods): the Rössler attractor,
     # one turn every 59 steps, needs thousands of steps to be visited in full
     coverage_time = float(max(250 * t_c, 60 * horizon))
-    coverage = int(min(20_000, max(2_000, coverage_time)))
+    coverage = coverage_rows(coverage_time)
     vs = _resolve(validation_steps, coverage)
     n_transient = transient_steps(t_c)
     return AutoParameters(correlation_time=t_c, predictability_time=t_pred,

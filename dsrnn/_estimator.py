@@ -16,7 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._auto import resolve_auto, resolve_rate, transient_steps
+from ._auto import coverage_rows, resolve_auto, resolve_rate, transient_steps
 from ._initialization import ridge_initialization
 from ._model import ShallowPLRNN, init_plrnn_parameters
 from ._scoring import (
@@ -454,9 +454,9 @@ class PLRNNRegressor(BaseEstimator):
         expands too slowly), ``separation_mismatch`` (the ratio beyond 1.1 either
         way), ``reference_rows`` (the rows of that data), ``coverage_steps`` (the
         rows this data needs to cover its attractor: ``max(250 t_c, 60
-        t_pred)``, at least 2,000 model steps), ``short_reference`` (fewer rows
-        than that: the checks are weak, and a :class:`UserWarning` says so, whatever ``ok``
-        says) and ``ok``. A :class:`~sklearn.exceptions.ConvergenceWarning` with
+        t_pred)``, at least 2,000 rows and at most 20,000 model steps),
+        ``short_reference`` (fewer rows than that: the checks are weak, and a
+        :class:`UserWarning` says so, whatever ``ok`` says) and ``ok``. A :class:`~sklearn.exceptions.ConvergenceWarning` with
         these figures is issued when ``ok`` is False: a ratio above 3, collapsed
         runs, more than 20 % of the data missed, a regular model of irregular
         data, or a separation mismatch.
@@ -858,8 +858,7 @@ class PLRNNRegressor(BaseEstimator):
         # lambda_max > 10 % off or D_H > 2x the floor passed (dh_ratio 0.6-1.0)
         # (in rows of X: with a stride, the phases of a stretch together hold its rows)
         report["reference_rows"] = int(sum(len(s) for s in reference))
-        report["coverage_steps"] = int(auto.coverage_steps if stride == 1 else min(
-            20_000 * stride, max(2_000, auto.coverage_time * stride)))
+        report["coverage_steps"] = coverage_rows(auto.coverage_time, stride)
         report["short_reference"] = bool(report["reference_rows"] < report["coverage_steps"])
         # Irregular data (nearest neighbours separate: a finite predictability time) and a
         # model whose runs along it are regular (lambda_max near 0 or below) do not match,
