@@ -1,8 +1,8 @@
 """Where the time of a default fit goes: one training in this process, its parts timed.
 
-Fits ``PLRNNRegressor(dt=..., random_state=seed, n_init=1, n_jobs=1)`` on the bundled
-Lorenz-63 data (or, with ``--system``, on 100,000 rows of a registry system with 5 % noise,
-as in ``bench_systems.py``) and reports the wall time spent in the parts of the fit, by
+Fits ``PLRNNRegressor(dt=..., random_state=seed, n_init=1, n_jobs=1)`` to the training
+series of a case of ``bench_systems.py`` (the bundled Lorenz-63 data by default; the
+others 100,000 rows with 5 % noise) and reports the wall time spent in the parts of the fit, by
 wrapping the functions that do them with timers (no profiler, so the parts keep their
 speed): the gradient steps (the fused numpy pass), Adam's updates, drawing the training
 windows, the validation after every epoch, and the two analyses of the kept model (its
@@ -11,7 +11,7 @@ two such trainings side by side in worker processes, whose start adds a few seco
 the two analyses side by side. Run from the source tree::
 
     python benchmarks/bench_profile.py
-    python benchmarks/bench_profile.py --system rossler
+    python benchmarks/bench_profile.py --case rossler
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_systems import CASES, N_TRAIN, case_data  # noqa: E402
 
 import dsrnn._estimator as estimator_module  # noqa: E402
 import dsrnn._optim as optim_module  # noqa: E402
@@ -31,7 +34,6 @@ import dsrnn._scoring as scoring_module  # noqa: E402
 import dsrnn._stf as stf_module  # noqa: E402
 import dsrnn._training as training_module  # noqa: E402
 from dsrnn import PLRNNRegressor  # noqa: E402
-from dsrnn.datasets import get_system, load_lorenz63  # noqa: E402
 
 
 def timed(totals: dict, label: str, function):
@@ -50,16 +52,11 @@ def timed(totals: dict, label: str, function):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--system", default="bundled",
-                        help="'bundled' (default) or a name of dsrnn.datasets.SYSTEMS")
+    parser.add_argument("--case", default="bundled", choices=list(CASES))
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    if args.system == "bundled":
-        data = load_lorenz63()
-        X, dt = data["data"], data["dt"]
-    else:
-        info = get_system(args.system)
-        X, dt = info.make(100_000, noise=0.05, random_state=1), info.dt
+    data = case_data(args.case, N_TRAIN)
+    X, dt = data["train"], data["dt"]
 
     totals: dict = {}
     patches = [
@@ -81,7 +78,7 @@ def main(argv=None) -> int:
         est.fit(X)
     total = time.perf_counter() - start
     n_steps = est.n_epochs * est.batches_per_epoch
-    print(f"{args.system}, seed {args.seed}: stride_ {est.stride_}, {len(est.history_) - 1} "
+    print(f"{args.case}, seed {args.seed}: stride_ {est.stride_}, {len(est.history_) - 1} "
           f"epochs, {n_steps} gradient steps")
     for label, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
         print(f"  {label:40s} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
