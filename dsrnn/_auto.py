@@ -33,7 +33,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from .preprocessing import select_smoothing_window
 
@@ -210,6 +209,8 @@ def _mean_log_separation(x: np.ndarray, horizon: int, theiler: int, n_pairs: int
     rng = np.random.default_rng(random_state)
     refs = rng.choice(len(pool), size=min(n_pairs, len(pool)), replace=False)
     k = min(len(pool), 2 * theiler + 10)
+    from scipy.spatial import cKDTree  # imported here: the training workers do not need it
+
     _, idx = cKDTree(pool).query(pool[refs], k=k)
     far = np.abs(idx - refs[:, None]) > theiler
     first = np.argmax(far, axis=1)

@@ -788,7 +788,8 @@ class PLRNNRegressor(BaseEstimator):
             jobs = [(initial_params(seed), int(seed) + 1) for seed in seeds]
         else:  # one training, from the fitted model
             jobs = [(self.model_.numpy_params(), int(seeds[0]) + 1)]
-        kwargs = dict(validation=validation, verbose=p["verbose"], device=p["device"],
+        # the device as a string: a torch.device would make every worker import torch
+        kwargs = dict(validation=validation, verbose=p["verbose"], device=str(p["device"]),
                       resume=resume)
         n_jobs = 1 if self.callback is not None else _n_jobs(p["n_jobs"], len(jobs), p)
         if n_jobs == 1:
@@ -818,7 +819,7 @@ class PLRNNRegressor(BaseEstimator):
         candidates = []
         for result in results:
             model = ShallowPLRNN(*shape[:3], clipped=shape[3])
-            model.load_state_dict(result["state"])
+            model.load_numpy_params(result["state"])
             measures = free_run_measures(model.numpy_params(), reference, report_setup, floors)
             candidates.append((model, measures))
         best = min(range(len(results)), key=lambda k: (candidates[k][1]["collapsed"],

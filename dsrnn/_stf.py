@@ -14,7 +14,6 @@ Two implementations of the same loss and gradient live here:
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 __all__ = ["forcing_mask", "forcing_weights", "sample_windows", "WindowSampler", "stf_loss_torch", "NumpySTF", "stf_loss_and_grad_numpy"]
 
@@ -139,16 +138,15 @@ def sample_windows(
     return WindowSampler(series, window)(batch_size, rng)
 
 
-def stf_loss_torch(
-    model, x: torch.Tensor, forcing_interval: int, warmup: int, alpha: float = 1.0
-) -> torch.Tensor:
+def stf_loss_torch(model, x, forcing_interval: int, warmup: int, alpha: float = 1.0):
     """STF mean squared error of ``model`` on time-major windows ``x`` (T_W + τ + 1, B, N).
 
-    ``L = 1/(τ N B) Σ ||x_{t'} - y_{t'}||²`` over the τ steps after the warm-up.
+    ``model`` is a :class:`~dsrnn._model.ShallowPLRNN` and ``x`` a torch tensor; the
+    loss is a 0-d tensor, ``L = 1/(τ N B) Σ ||x_{t'} - y_{t'}||²`` over the τ steps after the warm-up.
     """
     preds = model.forced_unroll(x.transpose(0, 1), forcing_interval, warmup, alpha)
     target = x[warmup + 1 :].transpose(0, 1)
-    return torch.mean((preds - target) ** 2)
+    return ((preds - target) ** 2).mean()
 
 
 class NumpySTF:

@@ -3,6 +3,11 @@
 Chaotic training is not monotone: a model can fall onto a fixed point or a cycle
 for a while and recover. The loop therefore evaluates a reconstruction measure on
 held-out data after every epoch and keeps the best parameters, not the last.
+
+With the numpy backend this module and what it imports need neither torch nor
+scikit-learn (the worker processes of a parallel fit import it, and torch alone
+takes seconds to import); both are imported where the torch backend or a warning
+needs them.
 """
 
 from __future__ import annotations
@@ -15,8 +20,6 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np
-import torch
-from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
 from ._optim import NumpyAdam, clip_grad_norm
@@ -43,9 +46,63 @@ class TrainConfig:
     forcing_alpha: float = 1.0
 
 
+_PARAM_NAMES = ("A", "W1", "W2", "h1", "h2")
+
+
+class ArrayModel:
+    """The shPLRNN's parameters as float32 numpy arrays, for the numpy backend.
+
+    What :func:`train_stf` needs of a model, without torch: the sizes, the
+    parameters as arrays updated in place, and a state dict to snapshot and
+    restore. :func:`train_candidate` trains one of these in the worker processes.
+
+    Parameters
+    ----------
+    params : dict
+        Arrays ``A, W1, W2, h1, h2`` (copied, as float32) and optionally ``clipped``.
+    clipped : bool, default=False
+        Whether the map is the clipped shPLRNN (overrides ``params["clipped"]``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dsrnn import init_plrnn_parameters
+    >>> m = ArrayModel(init_plrnn_parameters(4, 6, np.random.default_rng(0)))
+    >>> m.n_latent, m.n_hidden, m.state_dict()["W1"].dtype
+    (4, 6, dtype('float32'))
+    """
+
+    def __init__(self, params: dict, clipped: bool = False):
+        self.arrays = {n: np.array(params[n], dtype=np.float32) for n in _PARAM_NAMES}
+        self.n_latent, self.n_hidden = self.arrays["W1"].shape
+        self.clipped = bool(clipped)
+
+    def state_dict(self) -> dict:
+        return self.arrays
+
+    def load_state_dict(self, state: dict) -> None:
+        """Copy ``state`` into the arrays (in place: views of them stay valid)."""
+        for n in _PARAM_NAMES:
+            self.arrays[n][...] = np.asarray(state[n])
+
+    def numpy_params(self) -> dict:
+        """Float64 copies plus the ``clipped`` flag, as :meth:`ShallowPLRNN.numpy_params`."""
+        out = {n: v.astype(np.float64) for n, v in self.arrays.items()}
+        out["clipped"] = self.clipped
+        return out
+
+
 def _params_numpy(model) -> dict:
     """The model's parameters as float32 numpy arrays sharing memory (CPU only)."""
-    return {n: getattr(model, n).detach().numpy() for n in ("A", "W1", "W2", "h1", "h2")}
+    if isinstance(model, ArrayModel):
+        return model.arrays
+    return {n: getattr(model, n).detach().numpy() for n in _PARAM_NAMES}
+
+
+def _warn_convergence(message: str, stacklevel: int) -> None:
+    from sklearn.exceptions import ConvergenceWarning  # only when there is something to say
+
+    warnings.warn(message, ConvergenceWarning, stacklevel=stacklevel + 1)
 
 
 def _single_threaded_blas():
@@ -61,6 +118,8 @@ def _single_threaded_blas():
 
 
 def _snapshot(model) -> dict:
+    if isinstance(model, ArrayModel):
+        return {k: v.copy() for k, v in model.arrays.items()}
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
@@ -71,8 +130,9 @@ def train_stf(
 
     Parameters
     ----------
-    model : ShallowPLRNN
-        Module with initialized parameters, already on ``device``.
+    model : ShallowPLRNN or ArrayModel
+        Module with initialized parameters, already on ``device`` (an
+        :class:`ArrayModel` for the numpy backend only).
     series : list of ndarray (T_k, N), float32
         Training series (the validation tail already removed).
     config : TrainConfig
@@ -90,7 +150,7 @@ def train_stf(
         parameters with the lowest value are restored at the end.
     verbose : int
         0 silent, 1 about 30 lines per run plus every improvement, 2 every epoch.
-    device : torch.device
+    device : str or torch.device
     resume : dict, optional
         The ``state`` returned by an earlier call on the same model: training goes
         on from there (Adam's moments and step count, the position in the
@@ -127,7 +187,7 @@ def _train_stf_impl(
     validate: Optional[Callable[[], dict]] = None,
     callback: Optional[Callable[[dict], bool]] = None,
     verbose: int = 0,
-    device: torch.device = torch.device("cpu"),
+    device="cpu",
     resume: Optional[dict] = None,
 ) -> tuple[list[dict], int, dict]:
     """Body of :func:`train_stf`, run with BLAS threads already limited."""
@@ -136,7 +196,6 @@ def _train_stf_impl(
     N = series[0].shape[1]
     total_steps = cfg.n_epochs * cfg.batches_per_epoch
     gamma = cfg.lr_decay ** (1.0 / max(total_steps, 1))
-    parameters = list(model.parameters())
     if cfg.backend == "numpy":
         workspace = NumpySTF(
             window - 1, cfg.batch_size, N, model.n_latent, model.n_hidden,
@@ -144,7 +203,12 @@ def _train_stf_impl(
         )
         optimizer = NumpyAdam(_params_numpy(model))
     else:
+        import torch
+
+        if isinstance(model, ArrayModel):
+            raise TypeError("The torch backend trains a ShallowPLRNN, not an ArrayModel.")
         workspace = None
+        parameters = list(model.parameters())
         optimizer = torch.optim.Adam(parameters, lr=cfg.learning_rate)
     max_norm = cfg.gradient_clip
     draw = WindowSampler(series, window)
@@ -214,11 +278,10 @@ def _train_stf_impl(
             optimizer.state.clear()
         if not warn:
             return
-        warnings.warn(
+        _warn_convergence(
             f"Training diverged ({reason}); rolled back to the parameters of epoch "
             f"{best['epoch']} and halved the learning rate to "
             f"{cfg.learning_rate * lr_scale * gamma ** n_steps_done:.3g}.",
-            ConvergenceWarning,
             stacklevel=4,
         )
 
@@ -265,9 +328,7 @@ def _train_stf_impl(
             elif validate is None:
                 # no model selection: the best so far is the end of the last epoch that
                 # trained without diverging; a later divergence or an interruption returns to it
-                if n_rollbacks == rollbacks_before and all(
-                    bool(torch.isfinite(p).all()) for p in parameters
-                ):
+                if n_rollbacks == rollbacks_before and _finite(model):
                     best.update(epoch=epoch, state=_snapshot(model))
                 # n_iter_no_change then counts epochs without a lower training loss
                 if record["loss"] < best_loss:
@@ -295,10 +356,9 @@ def _train_stf_impl(
             stacklevel=2,
         )
     except _StopTraining:
-        warnings.warn(
+        _warn_convergence(
             "Training kept diverging after repeated rollbacks; stopped and kept the best "
             f"model so far (epoch {best['epoch']}).",
-            ConvergenceWarning,
             stacklevel=2,
         )
 
@@ -309,6 +369,13 @@ def _train_stf_impl(
              "lr_scale": lr_scale, "last_epoch": last_epoch, "best_epoch": best["epoch"],
              "best_key": best["key"], "rng": rng.bit_generator.state}
     return history, best["epoch"], state
+
+
+def _finite(model) -> bool:
+    """Whether every parameter of ``model`` is finite."""
+    if isinstance(model, ArrayModel):
+        return all(bool(np.isfinite(v).all()) for v in model.arrays.values())
+    return all(bool(p.isfinite().all()) for p in model.parameters())
 
 
 def _optimizer_state(optimizer, model) -> dict:
@@ -337,6 +404,8 @@ def _load_optimizer_state(optimizer, model, state: dict) -> None:
             optimizer.m[k][...] = state["m"][k]
             optimizer.v[k][...] = state["v"][k]
         return
+    import torch
+
     for name, param in model.named_parameters():
         optimizer.state[param] = {
             "step": torch.tensor(float(state["t"])),
@@ -408,18 +477,22 @@ def train_candidate(
     Returns
     -------
     result : dict
-        ``state`` (the kept parameters as CPU tensors), ``history``, ``best_epoch``,
+        ``state`` (the kept parameters as float32 numpy arrays), ``history``, ``best_epoch``,
         ``selection`` (the kept epoch's validation value, inf without validation),
         ``collapsed``, ``seed``, ``train_state`` (to resume from) and ``warnings``
         (category and message of each warning the training issued, for the caller to
         issue again).
     """
-    from ._model import ShallowPLRNN
     from ._scoring import Reference, free_run_measures
 
     N, M, L, clipped = shape
-    model = ShallowPLRNN(N, M, L, clipped=clipped).load_numpy_params(init_params)
-    model = model.to(device)
+    if config.backend == "numpy" and callback is None:
+        model = ArrayModel(init_params, clipped=clipped)  # no torch in a worker process
+    else:  # the callback is shown the torch module
+        from ._model import ShallowPLRNN
+
+        model = ShallowPLRNN(N, M, L, clipped=clipped).load_numpy_params(init_params)
+        model = model.to(device)
     validate = None
     if validation is not None:
         reference, setup, floors = validation
@@ -446,7 +519,8 @@ def train_candidate(
             kept = {"collapsed": train_state["best_key"][0],
                     "selection": train_state["best_key"][1]}
     return {
-        "state": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+        "state": {k: v.detach().cpu().numpy().copy() if hasattr(v, "detach") else v.copy()
+                  for k, v in model.state_dict().items()},
         "history": history,
         "best_epoch": best_epoch,
         "selection": float(kept.get("selection", np.inf)),

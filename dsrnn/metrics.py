@@ -53,8 +53,6 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.ndimage import gaussian_filter1d
 from scipy.special import logsumexp
-from sklearn.exceptions import NotFittedError
-from sklearn.utils import check_random_state
 from ._validation import check_count, check_real, check_trajectory
 
 __all__ = [
@@ -291,6 +289,8 @@ def _log_mixture_density(Z: np.ndarray, centres: np.ndarray, variance: float) ->
 
 
 def _gmm_kl(X_true, X_gen, n_samples, scaling, max_centers, random_state) -> float:
+    from sklearn.utils import check_random_state  # scikit-learn only where needed
+
     rng = check_random_state(random_state)
     mean = X_true.mean(axis=0)
     std = X_true.std(axis=0)
@@ -646,6 +646,8 @@ def _segment_predictions(estimator, X, horizon, n_starts, random_state):
     if n_starts >= n_avail:
         starts = np.arange(n_avail)
     else:
+        from sklearn.utils import check_random_state  # scikit-learn only where needed
+
         rng = check_random_state(random_state)
         starts = np.sort(rng.choice(n_avail, size=n_starts, replace=False))
     for s in starts:
@@ -919,6 +921,8 @@ class _LyapunovScorer:
 
     def __call__(self, estimator, X=None, y=None) -> float:
         if not hasattr(estimator, "lyapunov_spectrum_"):
+            from sklearn.exceptions import NotFittedError
+
             raise NotFittedError(
                 f"{type(estimator).__name__} has no lyapunov_spectrum_ attribute; "
                 "fit it before scoring."

@@ -13,7 +13,6 @@ from __future__ import annotations
 from math import comb
 
 import numpy as np
-from scipy.signal import savgol_coeffs, savgol_filter
 
 from ._validation import check_count, check_real, check_trajectory
 
@@ -73,6 +72,8 @@ def smooth(x: np.ndarray, window: int) -> np.ndarray:
     window = int(window) | 1
     if window < 5 or len(x) <= window:
         return x
+    from scipy.signal import savgol_filter  # scipy.signal takes ~1 s to import
+
     return savgol_filter(x, window, 3, axis=0, mode="interp")
 
 
@@ -111,6 +112,8 @@ def select_smoothing_window(series: list[np.ndarray], max_window: int = 15) -> i
     scale = x.std(axis=0)
     if not np.all(np.isfinite(noise)) or np.any(noise < 0.005 * scale):
         return 0
+    from scipy.signal import savgol_coeffs  # scipy.signal takes ~1 s to import
+
     best = 0
     for window in range(5, int(max_window) + 1, 2):
         c = savgol_coeffs(window, 3)
