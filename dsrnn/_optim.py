@@ -32,6 +32,13 @@ def clip_grad_norm(grads: dict, max_norm: float | None) -> float:
 class NumpyAdam:
     """Adam (Kingma & Ba) updating numpy arrays in place, as ``torch.optim.Adam``.
 
+    The moments live in one flat buffer each (``m`` and ``v`` are views of it by
+    parameter name), and the gradients are copied into a third: an update is
+    about fifteen numpy calls whatever the number of parameter arrays, instead of
+    ten per array (77 → ~30 µs for the default model, whose parameters are
+    consecutive parts of one buffer: see :class:`dsrnn._training.ArrayModel`). Element by element the
+    arithmetic is the same as before and as torch's.
+
     Parameters
     ----------
     params : dict of str to ndarray
@@ -44,13 +51,28 @@ class NumpyAdam:
         self.params = params
         self.betas = betas
         self.eps = eps
+        dtype = np.result_type(*params.values())
+        self._slices = {}
+        offset = 0
+        for k, p in params.items():
+            self._slices[k] = (slice(offset, offset + p.size), p.shape)
+            offset += p.size
+        self._g = np.empty(offset, dtype=dtype)
+        self._denom = np.empty(offset, dtype=dtype)
+        self._update = np.empty(offset, dtype=dtype)
+        self._flat = _flat_buffer(params, offset)
         self.reset()
+
+    def _views(self, flat: np.ndarray) -> dict:
+        return {k: flat[sl].reshape(shape) for k, (sl, shape) in self._slices.items()}
 
     def reset(self) -> None:
         """Forget the moment estimates and the step count."""
         self.t = 0
-        self.m = {k: np.zeros_like(p) for k, p in self.params.items()}
-        self.v = {k: np.zeros_like(p) for k, p in self.params.items()}
+        self._m = np.zeros_like(self._g)
+        self._v = np.zeros_like(self._g)
+        self.m = self._views(self._m)
+        self.v = self._views(self._v)
 
     def step(self, grads: dict, lr: float) -> None:
         """One update with learning rate ``lr``."""
@@ -58,13 +80,40 @@ class NumpyAdam:
         self.t += 1
         step_size = lr / (1.0 - b1**self.t)
         sqrt_bc2 = np.sqrt(1.0 - b2**self.t)
+        g, m, v, denom, update = self._g, self._m, self._v, self._denom, self._update
+        for k, (sl, _) in self._slices.items():
+            g[sl] = grads[k].ravel()
+        m *= b1
+        np.multiply(g, 1.0 - b1, out=update)
+        m += update
+        v *= b2
+        np.multiply(g, g, out=update)
+        update *= 1.0 - b2
+        v += update
+        np.sqrt(v, out=denom)
+        denom /= sqrt_bc2
+        denom += self.eps
+        np.multiply(m, step_size, out=update)
+        update /= denom
+        if self._flat is not None:  # the parameters are consecutive parts of one buffer
+            self._flat -= update
+            return
         for k, p in self.params.items():
-            g, m, v = grads[k], self.m[k], self.v[k]
-            m *= b1
-            m += (1.0 - b1) * g
-            v *= b2
-            v += (1.0 - b2) * (g * g)
-            denom = np.sqrt(v)
-            denom /= sqrt_bc2
-            denom += self.eps
-            p -= (step_size * m) / denom
+            sl, shape = self._slices[k]
+            p -= update[sl].reshape(shape)
+
+
+def _flat_buffer(params: dict, size: int):
+    """The 1-d array whose consecutive parts ``params`` are, in order, or None."""
+    arrays = list(params.values())
+    base = arrays[0].base if arrays else None
+    if not isinstance(base, np.ndarray) or base.ndim != 1 or base.size != size \
+            or not base.flags.c_contiguous:
+        return None
+    start = base.__array_interface__["data"][0]
+    for p in arrays:
+        if p.base is not base or not p.flags.c_contiguous or p.dtype != base.dtype \
+                or p.__array_interface__["data"][0] != start:
+            return None
+        start += p.nbytes
+    return base

@@ -73,7 +73,15 @@ class ArrayModel:
     """
 
     def __init__(self, params: dict, clipped: bool = False):
-        self.arrays = {n: np.array(params[n], dtype=np.float32) for n in _PARAM_NAMES}
+        # consecutive parts of one buffer: Adam updates them with one call
+        sizes = [np.size(params[n]) for n in _PARAM_NAMES]
+        flat = np.empty(sum(sizes), dtype=np.float32)
+        self.arrays, offset = {}, 0
+        for n, size in zip(_PARAM_NAMES, sizes):
+            value = np.asarray(params[n])
+            self.arrays[n] = flat[offset:offset + size].reshape(value.shape)
+            self.arrays[n][...] = value
+            offset += size
         self.n_latent, self.n_hidden = self.arrays["W1"].shape
         self.clipped = bool(clipped)
 

@@ -44,3 +44,29 @@ def test_clip_grad_norm_matches_torch():
     assert clip_grad_norm(small, 10.0) == np.hypot(0.1, 0.2)
     np.testing.assert_array_equal(small["a"], [0.1, 0.2])  # below the bound: unchanged
     assert not np.isfinite(clip_grad_norm({"a": np.array([np.nan, 1.0])}, 1.0))
+
+
+def test_numpy_adam_on_one_buffer_updates_exactly_as_on_separate_arrays():
+    """Parameters that are consecutive parts of one buffer (ArrayModel's) are updated by
+    one subtraction; the result is the same, bit for bit, as for separate arrays."""
+    from dsrnn._training import ArrayModel
+    from dsrnn import init_plrnn_parameters
+
+    rng = np.random.default_rng(2)
+    model = ArrayModel(init_plrnn_parameters(4, 6, rng))
+    flat_params = model.state_dict()
+    separate = {k: v.copy() for k, v in flat_params.items()}
+    flat, plain = NumpyAdam(flat_params), NumpyAdam(separate)
+    assert flat._flat is not None and plain._flat is None
+    for step in range(30):
+        grads = {k: rng.standard_normal(v.shape).astype(np.float32)
+                 for k, v in separate.items()}
+        flat.step(grads, 1e-2 * 0.95**step)
+        plain.step(grads, 1e-2 * 0.95**step)
+        if step == 10:
+            flat.reset()
+            plain.reset()
+    for k in separate:
+        np.testing.assert_array_equal(flat_params[k], separate[k])
+        np.testing.assert_array_equal(flat.m[k], plain.m[k])
+    assert flat_params["W1"].base is flat_params["W2"].base  # one buffer
