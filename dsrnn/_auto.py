@@ -218,11 +218,19 @@ def _mean_log_separation(x: np.ndarray, horizon: int, theiler: int, n_pairs: int
     if ok.sum() < 10:
         return None
     refs, neighbours = refs[ok], idx[ok, first[ok]]
-    steps = np.arange(horizon + 1)
     total = np.zeros(horizon + 1)
+    # differences pair by pair from contiguous slices, squared norms column by column (a
+    # fancy-indexed gather of every (pair, step) row and np.linalg.norm over the short last
+    # axis took 80 % of the time; the same values, to the last bit for up to 7 columns)
+    diff = np.empty((min(chunk, len(refs)), horizon + 1, x.shape[1]))
     for c in range(0, len(refs), chunk):
-        r, nb = refs[c:c + chunk, None] + steps, neighbours[c:c + chunk, None] + steps
-        dist = np.linalg.norm(x[r] - x[nb], axis=2)
+        block = diff[: min(chunk, len(refs) - c)]
+        for out, r, nb in zip(block, refs[c:c + chunk], neighbours[c:c + chunk]):
+            np.subtract(x[r:r + horizon + 1], x[nb:nb + horizon + 1], out=out)
+        square = np.square(block[..., 0])
+        for j in range(1, x.shape[1]):
+            square += np.square(block[..., j])
+        dist = np.sqrt(square, out=square)
         total += np.log(np.maximum(dist, 1e-300)).sum(axis=0)
     return total / len(refs)
 

@@ -78,3 +78,28 @@ def test_oversampled_noisy_flow_is_smoothed():
     noisy = x + 0.05 * np.random.default_rng(0).standard_normal(x.shape)
     assert _auto([noisy]).smoothing_window >= 5
     assert _auto([x]).smoothing_window == 0
+
+
+@pytest.mark.parametrize("n_columns", [1, 3, 10])
+def test_mean_log_separation_equals_the_direct_formula(n_columns):
+    """The pair-by-pair computation gives what gathering every (pair, step) row gives."""
+    from dsrnn._auto import _mean_log_separation
+
+    x = np.cumsum(np.random.default_rng(0).standard_normal((3000, n_columns)), axis=0)
+    horizon, theiler = 120, 5
+    got = _mean_log_separation(x, horizon, theiler, n_pairs=700, random_state=1, chunk=300)
+    # the reference: the same pairs (same draw, same neighbour search), gathered at once
+    from scipy.spatial import cKDTree
+
+    pool = x[: len(x) - horizon]
+    refs = np.random.default_rng(1).choice(len(pool), size=700, replace=False)
+    _, idx = cKDTree(pool).query(pool[refs], k=2 * theiler + 10)
+    far = np.abs(idx - refs[:, None]) > theiler
+    first = np.argmax(far, axis=1)
+    ok = far[np.arange(len(refs)), first]
+    refs, nb = refs[ok], idx[ok, first[ok]]
+    steps = np.arange(horizon + 1)
+    dist = np.linalg.norm(x[refs[:, None] + steps] - x[nb[:, None] + steps], axis=2)
+    expected = np.log(np.maximum(dist, 1e-300)).mean(axis=0)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert got.shape == (horizon + 1,) and got[-1] > got[1]
