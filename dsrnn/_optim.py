@@ -35,9 +35,10 @@ class NumpyAdam:
     The moments live in one flat buffer each (``m`` and ``v`` are views of it by
     parameter name), and the gradients are copied into a third: an update is
     about fifteen numpy calls whatever the number of parameter arrays, instead of
-    ten per array (77 → ~30 µs for the default model, whose parameters are
-    consecutive parts of one buffer: see :class:`dsrnn._training.ArrayModel`). Element by element the
-    arithmetic is the same as before and as torch's.
+    ten per array: 67 → 27 µs for the default model, whose parameters are
+    consecutive parts of one buffer (:class:`dsrnn._training.ArrayModel`), which
+    is then updated with one subtraction. Element by element the arithmetic is
+    the same as before, and as torch's.
 
     Parameters
     ----------

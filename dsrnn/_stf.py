@@ -142,7 +142,8 @@ def stf_loss_torch(model, x, forcing_interval: int, warmup: int, alpha: float = 
     """STF mean squared error of ``model`` on time-major windows ``x`` (T_W + τ + 1, B, N).
 
     ``model`` is a :class:`~dsrnn._model.ShallowPLRNN` and ``x`` a torch tensor; the
-    loss is a 0-d tensor, ``L = 1/(τ N B) Σ ||x_{t'} - y_{t'}||²`` over the τ steps after the warm-up.
+    loss is a 0-d tensor, ``L = 1/(τ N B) Σ ||x_{t'} - y_{t'}||²`` over the τ steps
+    after the warm-up.
     """
     preds = model.forced_unroll(x.transpose(0, 1), forcing_interval, warmup, alpha)
     target = x[warmup + 1 :].transpose(0, 1)

@@ -59,9 +59,11 @@ class ArrayModel:
     Parameters
     ----------
     params : dict
-        Arrays ``A, W1, W2, h1, h2`` (copied, as float32) and optionally ``clipped``.
+        Arrays ``A, W1, W2, h1, h2``, copied as float32 into consecutive parts of
+        one buffer (which :class:`~dsrnn._optim.NumpyAdam` then updates with one
+        call); other keys are ignored.
     clipped : bool, default=False
-        Whether the map is the clipped shPLRNN (overrides ``params["clipped"]``).
+        Whether the map is the clipped shPLRNN.
 
     Examples
     --------
@@ -73,7 +75,6 @@ class ArrayModel:
     """
 
     def __init__(self, params: dict, clipped: bool = False):
-        # consecutive parts of one buffer: Adam updates them with one call
         sizes = [np.size(params[n]) for n in _PARAM_NAMES]
         flat = np.empty(sum(sizes), dtype=np.float32)
         self.arrays, offset = {}, 0
