@@ -265,12 +265,10 @@ class AutoParameters:
     smoothing_window: int
     validation_steps: int
     n_transient: int
-    #: Steps a record of this data needs to cover its attractor: the "auto"
-    #: ``validation_steps`` (``max(250 t_c, 60 t_pred)``, 2,000 to 20,000), whatever
-    #: value the fit was given. A fit whose reference data is shorter warns.
-    coverage_steps: int = 0
-    #: ``max(250 t_c, 60 t_pred)`` before the bounds (steps; with the dominant period in
-    #: place of ``t_pred`` where neighbours do not separate).
+    #: ``max(250 t_c, 60 t_pred)`` (steps; with the dominant period in place of ``t_pred``
+    #: where neighbours do not separate): :func:`coverage_rows` bounds it into the rows a
+    #: record of this data needs to cover its attractor, the "auto" ``validation_steps``;
+    #: a fit whose reference data is shorter warns.
     coverage_time: float = 0.0
 
 
@@ -421,11 +419,9 @@ def resolve_auto(series: list[np.ndarray], *, seq_len, forcing_interval, warmup,
     # validation runs cover many predictability times (or periods): the Rössler attractor,
     # one turn every 59 steps, needs thousands of steps to be visited in full
     coverage_time = float(max(250 * t_c, 60 * horizon))
-    coverage = coverage_rows(coverage_time)
-    vs = _resolve(validation_steps, coverage)
+    vs = _resolve(validation_steps, coverage_rows(coverage_time))
     n_transient = transient_steps(t_c)
     return AutoParameters(correlation_time=t_c, predictability_time=t_pred,
                           forcing_interval=fi, seq_len=sl, warmup=wu,
                           smoothing_window=window, validation_steps=vs,
-                          n_transient=n_transient, coverage_steps=coverage,
-                          coverage_time=coverage_time)
+                          n_transient=n_transient, coverage_time=coverage_time)
