@@ -148,8 +148,8 @@ def train_stf(
     rng : numpy.random.Generator
         Draws the training windows.
     **kwargs
-        Keyword arguments ``validate``, ``callback``, ``verbose`` and
-        ``device`` of the training loop:
+        Keyword arguments ``validate``, ``callback``, ``verbose``, ``device``,
+        ``resume`` and ``weights`` of the training loop:
     callback : callable, optional
         Called after every epoch with that epoch's history record (the model
         holds the epoch's parameters); returning True stops training.
@@ -164,6 +164,9 @@ def train_stf(
         The ``state`` returned by an earlier call on the same model: training goes
         on from there (Adam's moments and step count, the position in the
         learning-rate schedule, the epoch count) instead of starting afresh.
+    weights : list of ndarray (T_k,), optional
+        A loss weight per row of ``series`` (:func:`dsrnn._stf.density_weights`);
+        without, every row counts alike.
 
     Returns
     -------
@@ -198,6 +201,7 @@ def _train_stf_impl(
     verbose: int = 0,
     device="cpu",
     resume: Optional[dict] = None,
+    weights: Optional[list[np.ndarray]] = None,
 ) -> tuple[list[dict], int, dict]:
     """Body of :func:`train_stf`, run with BLAS threads already limited."""
     cfg = config
@@ -220,14 +224,15 @@ def _train_stf_impl(
         parameters = list(model.parameters())
         optimizer = torch.optim.Adam(parameters, lr=cfg.learning_rate)
     max_norm = cfg.gradient_clip
-    draw = WindowSampler(series, window)
+    draw = WindowSampler(series, window, weights)
 
-    def gradient_step(x: np.ndarray, lr: float) -> float:
-        """Loss and one update on windows x; NaN (no update) if anything is non-finite."""
+    def gradient_step(x: np.ndarray, lr: float, w: Optional[np.ndarray]) -> float:
+        """Loss and one update on windows x (row weights w); NaN (no update) if anything is
+        non-finite."""
         if workspace is not None:
             # overflow is detected below and reported as a ConvergenceWarning
             with np.errstate(over="ignore", invalid="ignore"):
-                loss, grads = workspace.loss_and_grad(optimizer.params, x)
+                loss, grads = workspace.loss_and_grad(optimizer.params, x, w)
                 norm = clip_grad_norm(grads, max_norm)
             if not (np.isfinite(loss) and np.isfinite(norm)):
                 return np.nan
@@ -235,7 +240,8 @@ def _train_stf_impl(
             return loss
         optimizer.zero_grad(set_to_none=False)
         loss_t = stf_loss_torch(model, torch.from_numpy(x).to(device), cfg.forcing_interval,
-                                cfg.warmup, cfg.forcing_alpha)
+                                cfg.warmup, cfg.forcing_alpha,
+                                None if w is None else torch.from_numpy(w).to(device))
         loss_t.backward()
         norm = torch.nn.utils.clip_grad_norm_(parameters, np.inf if max_norm is None
                                               else max_norm)
@@ -300,9 +306,10 @@ def _train_stf_impl(
             losses = []
             rollbacks_before = n_rollbacks
             for _ in range(cfg.batches_per_epoch):
-                x = draw(cfg.batch_size, rng)
+                x, w = draw(cfg.batch_size, rng) if weights is not None else (
+                    draw(cfg.batch_size, rng), None)
                 lr = cfg.learning_rate * lr_scale * gamma**n_steps_done
-                loss = gradient_step(x, lr)
+                loss = gradient_step(x, lr, w)
                 if not np.isfinite(loss):
                     rollback("non-finite loss or gradient")
                     if n_rollbacks > 5:
@@ -456,6 +463,7 @@ def train_candidate(
     verbose: int = 0,
     device: str = "cpu",
     resume: Optional[dict] = None,
+    weights: Optional[list[np.ndarray]] = None,
 ) -> dict:
     """Build a shPLRNN from ``init_params``, train it, and return what a fit keeps.
 
@@ -482,6 +490,8 @@ def train_candidate(
     resume : dict, optional
         The ``train_state`` of an earlier result for these parameters: training goes on
         from it (:func:`train_stf`).
+    weights : list of ndarray (T_k,), optional
+        Loss weight per row of ``series`` (:func:`train_stf`).
 
     Returns
     -------
@@ -520,6 +530,7 @@ def train_candidate(
         history, best_epoch, train_state = train_stf(
             model, series, config, rng, validate=validate,
             callback=epoch_callback, verbose=verbose, device=device, resume=resume,
+            weights=weights,
         )
     kept = {}
     if validation is not None:

@@ -114,6 +114,29 @@ def test_numpy_and_torch_backends_take_the_same_steps(lorenz_short):
                                rtol=1e-3, atol=1e-5)
 
 
+def test_density_weight_reweights_the_loss_and_zero_is_the_plain_fit(lorenz_short, monkeypatch):
+    """density_weight > 0 trains on loss weights from the data's density (the same for both
+    backends); 0 trains exactly as the plain squared error."""
+    import dsrnn._estimator as estimator_module
+
+    seen = []
+    real = estimator_module.density_weights
+    monkeypatch.setattr(estimator_module, "density_weights",
+                        lambda *a, **k: seen.append(a[1]) or real(*a, **k))
+    kw = dict(FAST, n_epochs=1, validation_fraction=0.0, lyapunov_steps=0)
+    plain = PLRNNRegressor(random_state=1, **kw).fit(lorenz_short)
+    assert seen == []
+    weighted = PLRNNRegressor(random_state=1, density_weight=2.0, **kw).fit(lorenz_short)
+    assert seen == [2.0]
+    assert not np.allclose(plain.model_.W1.detach().numpy(), weighted.model_.W1.detach().numpy())
+    by_torch = PLRNNRegressor(random_state=1, density_weight=2.0, backend="torch",
+                              **kw).fit(lorenz_short)
+    np.testing.assert_allclose(weighted.model_.W1.detach().numpy(),
+                               by_torch.model_.W1.detach().numpy(), rtol=1e-3, atol=1e-5)
+    with pytest.raises(ValueError, match="density_weight"):
+        PLRNNRegressor(density_weight=-1.0, **kw).fit(lorenz_short)
+
+
 def test_single_variable_with_warmup(lorenz_short):
     x = lorenz_short[:, :1]
     est = PLRNNRegressor(random_state=0, **{**FAST, "warmup": 10}).fit(x)

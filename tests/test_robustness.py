@@ -218,8 +218,8 @@ def _patch_numpy_loss(monkeypatch, on_call):
     original = dsrnn._stf.NumpySTF.loss_and_grad
     calls = [0]
 
-    def patched(self, params, x):
-        loss, grads = original(self, params, x)
+    def patched(self, params, x, weights=None):
+        loss, grads = original(self, params, x, weights)
         calls[0] += 1
         return on_call(calls[0], params, loss, grads)
 

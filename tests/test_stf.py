@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from dsrnn import ShallowPLRNN, forcing_mask, init_plrnn_parameters
-from dsrnn._stf import NumpySTF, WindowSampler, forcing_weights, sample_windows, stf_loss_and_grad_numpy, stf_loss_torch
+from dsrnn._stf import (NumpySTF, WindowSampler, density_weights, forcing_weights, sample_windows,
+                        stf_loss_and_grad_numpy, stf_loss_torch)
 
 
 def test_forcing_schedule_without_warmup():
@@ -128,3 +129,63 @@ def test_sample_windows_single_series_covers_every_start():
     # every one of the 12 - 4 + 1 = 9 starts is drawn, about equally often
     counts = np.bincount(starts.astype(int), minlength=9)
     assert counts.size == 9 and counts.min() > 60
+
+
+@pytest.mark.parametrize("clipped", [False, True])
+@pytest.mark.parametrize("tf,W", [(1, 0), (4, 3)])
+def test_weighted_loss_numpy_equals_autograd_and_the_direct_sum(clipped, tf, W):
+    N, M, L, tau, B = 2, 6, 9, 13, 4
+    m, p = _model_and_params(N, M, L, clipped, seed=3)
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((W + tau + 1, B, N))
+    w = rng.uniform(0.1, 4.0, size=(W + tau + 1, B))
+    loss_t = stf_loss_torch(m, torch.from_numpy(x), tf, W, weights=torch.from_numpy(w))
+    loss_t.backward()
+    loss, grads = stf_loss_and_grad_numpy(p, x, tf, W, weights=w)
+    assert loss == pytest.approx(float(loss_t.detach()), rel=1e-12)
+    for name, g in grads.items():
+        np.testing.assert_allclose(g, getattr(m, name).grad.numpy(), rtol=1e-9, atol=1e-12)
+    # the weighted loss is the mean of w times the squared errors of the targets
+    preds = m.forced_unroll(torch.from_numpy(x).transpose(0, 1), tf, W).detach().numpy()
+    err = ((preds - x[W + 1:].transpose(1, 0, 2)) ** 2)  # (B, tau, N)
+    direct = np.mean(w[W + 1:].T[:, :, None] * err)
+    assert loss == pytest.approx(direct, rel=1e-12)
+    # weights 1 give the plain loss and gradients
+    loss1, grads1 = stf_loss_and_grad_numpy(p, x, tf, W, weights=np.ones_like(w))
+    loss0, grads0 = stf_loss_and_grad_numpy(p, x, tf, W)
+    assert loss1 == pytest.approx(loss0, rel=1e-14)
+    for name in grads0:
+        np.testing.assert_allclose(grads1[name], grads0[name], rtol=1e-12, atol=1e-15)
+
+
+def test_window_sampler_returns_the_weights_of_its_rows():
+    a = np.arange(10, dtype=np.float32).reshape(-1, 1)
+    b = 100 + np.arange(6, dtype=np.float32).reshape(-1, 1)
+    weights = [a[:, 0] / 10, b[:, 0] / 10]  # the weight of every row is its value / 10
+    x, w = WindowSampler([a, b], 4, weights)(50, np.random.default_rng(0))
+    assert x.shape == (4, 50, 1) and w.shape == (4, 50) and w.dtype == np.float32
+    np.testing.assert_allclose(w, x[:, :, 0] / 10, rtol=1e-6)
+    with pytest.raises(ValueError, match="weights of"):
+        WindowSampler([a, b], 4, [a[:, 0], b[:3, 0]])
+
+
+def test_density_weights_are_inverse_density_with_power_equal_to_dimension():
+    """On a uniform density the weights are flat; on two uniform clusters of densities in the
+    ratio 9:1 (1-d), power 1 weighs the sparse one 9 times more, as 1 / density does."""
+    rng = np.random.default_rng(0)
+    flat = density_weights([rng.uniform(0, 1, (4000, 2))], power=2.0)[0]
+    assert flat.dtype == np.float32 and abs(flat.mean() - 1) < 1e-5
+    # only the noise of counting 10 neighbours (and the square's edges) varies them
+    assert np.percentile(flat, 90) / np.percentile(flat, 10) < 3.0
+    dense = rng.uniform(0, 1, (4500, 1))
+    sparse = rng.uniform(2, 3, (500, 1))  # 9 times less dense, same width
+    w = density_weights([dense, sparse], power=1.0, n_reference=5000)
+    ratio = np.median(w[1]) / np.median(w[0])
+    assert 7 < ratio < 11
+    assert abs(np.concatenate(w).mean() - 1) < 1e-5
+    # clipped to max_ratio times the median either way (before the scaling to mean 1)
+    outlier = np.concatenate([dense, [[100.0]]])
+    w = density_weights([outlier], power=1.0, max_ratio=10.0)[0]
+    assert w[-1] / np.median(w) == pytest.approx(10.0, rel=1e-4)
+    # power 0: all ones
+    np.testing.assert_array_equal(density_weights([dense], power=0.0)[0], 1.0)

@@ -118,3 +118,24 @@ def test_parallel_fit_workers_import_neither_torch_nor_scikit_learn():
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[[], []]"
+
+
+def test_row_weights_of_one_change_nothing_and_other_weights_change_the_training():
+    """Weights 1 everywhere train exactly as no weights; density weights train otherwise,
+    and the torch backend takes the same weighted steps as the numpy pass."""
+    from dsrnn._stf import density_weights
+
+    train, _ = _series()
+    shape = (3, 6, 10, False)
+    plain = train_candidate(_init(), shape, train, CONFIG, 11)
+    ones = train_candidate(_init(), shape, train, CONFIG, 11,
+                           weights=[np.ones(len(s), dtype=np.float32) for s in train])
+    for name, value in plain["state"].items():
+        np.testing.assert_array_equal(value, ones["state"][name])
+    weights = density_weights(train, 2.0)
+    weighted = train_candidate(_init(), shape, train, CONFIG, 11, weights=weights)
+    assert not np.array_equal(weighted["state"]["W1"], plain["state"]["W1"])
+    torch_cfg = TrainConfig(**{**CONFIG.__dict__, "backend": "torch"})
+    by_torch = train_candidate(_init(), shape, train, torch_cfg, 11, weights=weights)
+    for name, value in weighted["state"].items():
+        np.testing.assert_allclose(value, by_torch["state"][name], rtol=1e-3, atol=1e-4)
