@@ -82,9 +82,8 @@ def density_weights(series: list[np.ndarray], power: float, *, k: int = 10,
 
     A squared-error fit spends its accuracy where the data is dense. On a chaotic
     attractor the sparse regions are where the orbit moves fast and, often, where it is
-    stretched most (near the saddle at the origin of Lorenz-63, the fast jumps of a
-    relaxation oscillation), and a model fitted with every row alike comes out too
-    contracting there. This weights each row by ``(r / median r) ** power``, with ``r``
+    stretched most (near the saddle at the origin of Lorenz-63, whose trained models all
+    expand too slowly there). This weights each row by ``(r / median r) ** power``, with ``r``
     the distance to its ``k``-th nearest neighbour among ``n_reference`` rows drawn from
     all series: with ``power`` equal to the attractor's dimension the weight is inversely
     proportional to the local density, with a smaller one it only leans that way.
