@@ -128,7 +128,7 @@ def evaluate(est: PLRNNRegressor, test: np.ndarray, stride: int = 1) -> dict:
         warnings.simplefilter("ignore", RuntimeWarning)
         run = est.generate(N_TEST + 1000, prefix=prefix)[1000:]
         if not np.all(np.isfinite(run)):
-            return dict(lambda_max=np.nan, D_stsp=np.inf, D_H=1.0)
+            return dict(lambda_max=np.nan, lambda_2=np.nan, D_stsp=np.inf, D_H=1.0)
         spec = est.lyapunov_spectrum(N_TEST, prefix=prefix, n_transient=1000,
                                      reorthonormalize_every=5)
     if stride > 1 and test.shape[1] == 1:  # delay coordinates need the same lag in time
@@ -137,8 +137,8 @@ def evaluate(est: PLRNNRegressor, test: np.ndarray, stride: int = 1) -> dict:
                                               delay_embed(run[:, 0], 3, lag), random_state=0))
     else:
         d_stsp = _d_stsp(test, run)
-    return dict(lambda_max=float(spec[0]), D_stsp=d_stsp,
-                D_H=float(power_spectrum_distance(coarse, run)))
+    return dict(lambda_max=float(spec[0]), lambda_2=float(spec[1]) if len(spec) > 1 else np.nan,
+                D_stsp=d_stsp, D_H=float(power_spectrum_distance(coarse, run)))
 
 
 def run_case(case: str, seeds, n_train: int, log, params: dict | None = None,
@@ -191,7 +191,8 @@ def run_case(case: str, seeds, n_train: int, log, params: dict | None = None,
             log(f"{case:16s} seed {seed}: fixed points: {text}")
         rows.append(row)
         log(f"{case:16s} seed {seed}: fit {fit_time:5.1f} s  lambda_max {row['lambda_max']:.4g} "
-            f"(true {row['lambda_true']:.4g}, error {100 * row['lambda_error']:.1f} %)  "
+            f"(true {row['lambda_true']:.4g}, error {100 * row['lambda_error']:.1f} %, "
+            f"lambda_2 {row['lambda_2']:.3g})  "
             f"D_stsp {row['D_stsp']:.3f} (noisy floor {floor['noisy_D_stsp']:.3f})  "
             f"D_H {row['D_H']:.3f}  fit's lambda {own:.4g}  "
             f"separation ratio {row['separation_ratio']:.3f}  tau_f={est.forcing_interval_} "
