@@ -15,11 +15,14 @@ the error of a piecewise-linear map with L units fitted in one step. Data as in 
 activation in place of the ReLU, same hidden layer, same data, so that the two function classes
 can be compared; the exponents of every map are then computed by the same QR iteration
 (one step at a time, numpy), which also reports the second exponent: for a flow it should be
-zero. Run from the source tree::
+zero. ``--tangent-weight c`` adds to the least squares, with weight c, the rows that ask
+the map's Jacobian to carry each step of the data onto the next,
+``J(x_t) (x_t - x_{t-1}) = x_{t+1} - x_t``. Run from the source tree::
 
     python benchmarks/bench_capacity.py lorenz63 --clean --units 100 300 1000
     python benchmarks/bench_capacity.py lorenz63 --units 1000 --smoothing 21
     python benchmarks/bench_capacity.py lorenz63 --clean --units 300 --activation relu tanh
+    python benchmarks/bench_capacity.py lorenz63 --clean --units 300 --tangent-weight 10
 """
 
 from __future__ import annotations
@@ -52,21 +55,34 @@ def _features(u: np.ndarray, activation: str, sharpness: float):
 
 
 def refit(params: dict, train: np.ndarray, activation: str, sharpness: float, alpha: float,
-          rng: np.random.Generator, max_samples: int = 50_000) -> dict:
-    """Solve ``A``, ``W1``, ``h1`` again, for the hidden layer of ``params`` and another
-    activation."""
-    X, Y = train[:-1], train[1:]
-    idx = rng.choice(len(X), min(max_samples, len(X)), replace=False)
-    X, Y = X[idx], Y[idx]
-    Phi = _features(X @ params["W2"].T + params["h2"], activation, sharpness)[0]
+          rng: np.random.Generator, max_samples: int = 50_000,
+          tangent_weight: float = 0.0) -> dict:
+    """Solve ``A``, ``W1``, ``h1`` again, for the hidden layer of ``params`` and an activation.
+
+    With ``tangent_weight`` c > 0 the least squares also asks the map's Jacobian to carry
+    the data's last step onto its next one, ``J(x_t) (x_t - x_{t-1}) = x_{t+1} - x_t``, with
+    weight c: the map's derivative along the flow, which a fit of values alone leaves free.
+    """
+    idx = rng.choice(len(train) - 1, min(max_samples, len(train) - 1), replace=False)
+    X, Y = train[idx], train[idx + 1]
+    Phi, dPhi = _features(X @ params["W2"].T + params["h2"], activation, sharpness)
+    has_last = idx >= 1  # the tangent rows need the step before
+    V = X[has_last] - train[idx[has_last] - 1]
+    dY = Y[has_last] - X[has_last]
+    JV = dPhi[has_last] * (V @ params["W2"].T)  # the hidden layer's part of J(x_t) v_t
     N, L = X.shape[1], Phi.shape[1]
     out = dict(params, A=np.zeros(N), W1=np.zeros((N, L)), h1=np.zeros(N))
     for i in range(N):
         D = np.hstack([Phi, X[:, i : i + 1], np.ones((len(X), 1))])
         G = D.T @ D
+        b = D.T @ Y[:, i]
+        if tangent_weight > 0:
+            E = np.hstack([JV, V[:, i : i + 1], np.zeros((len(V), 1))])
+            G += tangent_weight * E.T @ E
+            b += tangent_weight * E.T @ dY[:, i]
         reg = np.full(len(G), alpha * np.trace(G) / len(G))
         reg[-1] = 0.0
-        coef = np.linalg.solve(G + np.diag(reg), D.T @ Y[:, i])
+        coef = np.linalg.solve(G + np.diag(reg), b)
         out["W1"][i], out["A"][i], out["h1"][i] = coef[:L], coef[L], coef[L + 1]
     return out
 
@@ -108,6 +124,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sharpness", type=float, default=1.0,
                         help="tanh(s u) or softplus(s u) / s")
     parser.add_argument("--steps", type=int, default=30_000, help="steps of the QR iteration")
+    parser.add_argument("--tangent-weight", type=float, default=0.0,
+                        help="weight of the Jacobian rows J(x_t)(x_t - x_{t-1}) = x_{t+1} - x_t")
     args = parser.parse_args(argv)
     d, train = training_series(args.case, 100_000, clean=args.clean)
     mean, std = train.mean(axis=0), train.std(axis=0)
@@ -123,17 +141,20 @@ def main(argv=None) -> int:
                 params = ridge_initialization([train], N, L, np.random.default_rng(seed),
                                               alpha=args.alpha, smoothing=args.smoothing,
                                               max_samples=50_000)
-                if activation != "relu":
+                if activation != "relu" or args.tangent_weight > 0:
                     fitted = smooth(train, args.smoothing) if args.smoothing else train
                     params = refit(params, fitted, activation, args.sharpness, args.alpha,
-                                   np.random.default_rng(seed))
+                                   np.random.default_rng(seed),
+                                   tangent_weight=args.tangent_weight)
                 spec = spectrum(params, start, args.steps, activation, args.sharpness, d["dt"])
                 errors.append(100 * (spec[0] - truth) / truth if np.isfinite(spec[0]) else np.nan)
-                second.append(spec[1])
+                second.append(spec[1] if len(spec) > 1 else np.nan)
             errors = np.array(errors)
             chaotic = errors[errors > -50]  # a map on a cycle or a fixed point is counted apart
             name = (activation if activation == "relu"
                     else f"{activation} (sharpness {args.sharpness:g})")
+            if args.tangent_weight > 0:
+                name += f", tangent weight {args.tangent_weight:g}"
             print(f"{args.case}{' clean' if args.clean else ''} smoothing {args.smoothing} "
                   f"L={L} {name}: lambda_max error median "
                   f"{np.median(chaotic) if chaotic.size else np.nan:+.1f} % over {chaotic.size} "
