@@ -62,7 +62,7 @@ def main(argv=None) -> int:
     patches = [
         (stf_module.NumpySTF, "loss_and_grad", "gradient steps"),
         (optim_module.NumpyAdam, "step", "Adam updates"),
-        (stf_module.WindowSampler, "__call__", "drawing windows"),
+        (stf_module.WindowSampler, "sample", "drawing windows"),
         (scoring_module, "free_run_measures", "validation after every epoch"),
         (training_module, "train_stf", "training, in all"),
         (estimator_module, "analyze_attractors", "exponents from eight starts"),

@@ -157,8 +157,8 @@ class WindowSampler:
     window : int
         Rows per window.
     weights : list of ndarray (T_k,), optional
-        A loss weight per row (:func:`density_weights`). Given, a call returns the
-        windows and their weights.
+        A loss weight per row (:func:`density_weights`), drawn with the windows by
+        :meth:`sample`.
 
     Examples
     --------
@@ -195,16 +195,17 @@ class WindowSampler:
         """How many distinct windows the series hold."""
         return len(self.starts)
 
-    def __call__(self, batch_size: int, rng: np.random.Generator):
-        """``batch_size`` windows, time-major: shape (window, batch_size, N).
+    def __call__(self, batch_size: int, rng: np.random.Generator) -> np.ndarray:
+        """``batch_size`` windows, time-major: shape (window, batch_size, N)."""
+        return self.sample(batch_size, rng)[0]
 
-        With ``weights``, the pair ``(windows, w)``, ``w`` of shape (window, batch_size).
-        """
+    def sample(self, batch_size: int, rng: np.random.Generator
+               ) -> tuple[np.ndarray, np.ndarray | None]:
+        """``batch_size`` windows (window, batch_size, N) and the weights of their rows
+        (window, batch_size), or None for a sampler without weights."""
         starts = self.starts[rng.integers(0, len(self.starts), size=batch_size)]
         rows = starts[None, :] + self.offsets
-        if self.weights is None:
-            return self.data[rows]
-        return self.data[rows], self.weights[rows]
+        return self.data[rows], None if self.weights is None else self.weights[rows]
 
 
 def sample_windows(

@@ -306,8 +306,7 @@ def _train_stf_impl(
             losses = []
             rollbacks_before = n_rollbacks
             for _ in range(cfg.batches_per_epoch):
-                x, w = draw(cfg.batch_size, rng) if weights is not None else (
-                    draw(cfg.batch_size, rng), None)
+                x, w = draw.sample(cfg.batch_size, rng)
                 lr = cfg.learning_rate * lr_scale * gamma**n_steps_done
                 loss = gradient_step(x, lr, w)
                 if not np.isfinite(loss):

@@ -309,11 +309,11 @@ def test_keyboard_interrupt_keeps_best_model_and_is_fitted(n_rows, monkeypatch):
     calls = [0]
 
     class Interrupting(original):
-        def __call__(self, *args, **kwargs):
+        def sample(self, *args, **kwargs):
             calls[0] += 1
             if calls[0] == FAST["batches_per_epoch"] + 3:  # in the middle of epoch 2
                 raise KeyboardInterrupt
-            return super().__call__(*args, **kwargs)
+            return super().sample(*args, **kwargs)
 
     monkeypatch.setattr(dsrnn._training, "WindowSampler", Interrupting)
     with_validation = n_rows == 3000

@@ -162,7 +162,7 @@ def test_window_sampler_returns_the_weights_of_its_rows():
     a = np.arange(10, dtype=np.float32).reshape(-1, 1)
     b = 100 + np.arange(6, dtype=np.float32).reshape(-1, 1)
     weights = [a[:, 0] / 10, b[:, 0] / 10]  # the weight of every row is its value / 10
-    x, w = WindowSampler([a, b], 4, weights)(50, np.random.default_rng(0))
+    x, w = WindowSampler([a, b], 4, weights).sample(50, np.random.default_rng(0))
     assert x.shape == (4, 50, 1) and w.shape == (4, 50) and w.dtype == np.float32
     np.testing.assert_allclose(w, x[:, :, 0] / 10, rtol=1e-6)
     with pytest.raises(ValueError, match="weights of"):
