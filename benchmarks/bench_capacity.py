@@ -14,9 +14,9 @@ the error of a piecewise-linear map with L units fitted in one step. Data as in 
 ``--activation tanh`` (or ``softplus``, with ``--sharpness``) fits the same map with a smooth
 activation in place of the ReLU, same hidden layer, same data, so that the two function classes
 can be compared; the exponents of every map are then computed by the same QR iteration
-(one step at a time, numpy), which also reports the second exponent: for a flow it should be
-zero. ``--tangent-weight c`` adds to the least squares, with weight c, the rows that ask
-the map's Jacobian to carry each step of the data onto the next,
+(:func:`dsrnn.lyapunov.lyapunov_spectrum`), which also gives the second exponent: for a flow
+it should be zero. ``--tangent-weight c`` adds to the least squares, with weight c, the rows
+that ask the map's Jacobian to carry each step of the data onto the next,
 ``J(x_t) (x_t - x_{t-1}) = x_{t+1} - x_t``. Run from the source tree::
 
     python benchmarks/bench_capacity.py lorenz63 --clean --units 100 300 1000
@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_systems import CASES, training_series  # noqa: E402
 
 from dsrnn._initialization import ridge_initialization  # noqa: E402
+from dsrnn.lyapunov import lyapunov_spectrum  # noqa: E402
 from dsrnn.preprocessing import smooth  # noqa: E402
 
 
@@ -89,23 +91,19 @@ def refit(params: dict, train: np.ndarray, activation: str, sharpness: float, al
 
 def spectrum(params: dict, start: np.ndarray, n_steps: int, activation: str, sharpness: float,
              dt: float, n_transient: int = 1000) -> np.ndarray:
-    """All exponents of ``x -> A x + W1 f(W2 x + h2) + h1`` by the QR method, one step at a time."""
+    """All exponents of ``x -> A x + W1 f(W2 x + h2) + h1``, by
+    :func:`dsrnn.lyapunov.lyapunov_spectrum`."""
     A, W1, W2, h1, h2 = (params[k] for k in ("A", "W1", "W2", "h1", "h2"))
-    x = np.array(start, dtype=float)
-    Q = np.eye(len(x))
-    total = np.zeros(len(x))
-    with np.errstate(all="ignore"):
-        for t in range(n_transient + n_steps):
-            f, df = _features(W2 @ x + h2, activation, sharpness)
-            if t >= n_transient:
-                Q, R = np.linalg.qr((np.diag(A) + (W1 * df) @ W2) @ Q)
-                diag = np.diag(R)
-                Q = Q * np.sign(diag)
-                total += np.log(np.abs(diag))
-            x = A * x + W1 @ f + h1
-            if not np.all(np.isfinite(x)):
-                return np.full(len(x), np.nan)
-    return total / n_steps / dt
+
+    def step(x):
+        return A * x + W1 @ _features(W2 @ x + h2, activation, sharpness)[0] + h1
+
+    def jacobian(x):
+        return np.diag(A) + (W1 * _features(W2 @ x + h2, activation, sharpness)[1]) @ W2
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # a diverging map: all NaN
+        return lyapunov_spectrum(step, jacobian, start, n_steps, n_transient=n_transient, dt=dt)
 
 
 def main(argv=None) -> int:
