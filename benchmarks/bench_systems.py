@@ -9,7 +9,9 @@ another initial condition:
 - ``lambda_max``: from 100,000 steps of a free run started on the test stretch (warm-up on
   its first ``warmup_ + 1`` rows, 1,000 steps dropped; QR every 5 steps, which is exact for
   the largest exponent), and its error: relative to the true exponent, or, for a system whose
-  largest exponent is 0 (a limit cycle), ``|lambda_max| / |lambda_2|``;
+  largest exponent is 0 (a limit cycle), ``|lambda_max| / |lambda_2|``; as the estimator
+  computes it (``flow_``), and, in ``lambda_max_map`` and ``lambda_2_map``, the model's
+  spectrum as a map along the same run;
 - ``D_stsp`` (SPEC §6: KL(p_test || p_model), 30 bins per dimension below 6 dimensions, the
   Gaussian-mixture estimate from 6 on; for a single observed variable in 3-d delay
   coordinates with a lag of 10 steps) and ``D_H`` of the same free run against the test;
@@ -128,9 +130,14 @@ def evaluate(est: PLRNNRegressor, test: np.ndarray, stride: int = 1) -> dict:
         warnings.simplefilter("ignore", RuntimeWarning)
         run = est.generate(N_TEST + 1000, prefix=prefix)[1000:]
         if not np.all(np.isfinite(run)):
-            return dict(lambda_max=np.nan, lambda_2=np.nan, D_stsp=np.inf, D_H=1.0)
+            return dict(lambda_max=np.nan, lambda_2=np.nan, lambda_max_map=np.nan,
+                        lambda_2_map=np.nan, flow=bool(est.flow_), D_stsp=np.inf, D_H=1.0)
         spec = est.lyapunov_spectrum(N_TEST, prefix=prefix, n_transient=1000,
                                      reorthonormalize_every=5)
+        # the model's own spectrum as a map (the same as spec where flow_ is False)
+        as_map = est.lyapunov_spectrum(N_TEST, prefix=prefix, n_transient=1000,
+                                       reorthonormalize_every=5, flow=False) if est.flow_ \
+            else spec
     if stride > 1 and test.shape[1] == 1:  # delay coordinates need the same lag in time
         lag = max(1, round(EMBED_LAG / stride))
         d_stsp = float(state_space_divergence(delay_embed(coarse[:, 0], 3, lag),
@@ -138,6 +145,9 @@ def evaluate(est: PLRNNRegressor, test: np.ndarray, stride: int = 1) -> dict:
     else:
         d_stsp = _d_stsp(test, run)
     return dict(lambda_max=float(spec[0]), lambda_2=float(spec[1]) if len(spec) > 1 else np.nan,
+                lambda_max_map=float(as_map[0]),
+                lambda_2_map=float(as_map[1]) if len(as_map) > 1 else np.nan,
+                flow=bool(est.flow_),
                 D_stsp=d_stsp, D_H=float(power_spectrum_distance(coarse, run)))
 
 
@@ -192,7 +202,8 @@ def run_case(case: str, seeds, n_train: int, log, params: dict | None = None,
         rows.append(row)
         log(f"{case:16s} seed {seed}: fit {fit_time:5.1f} s  lambda_max {row['lambda_max']:.4g} "
             f"(true {row['lambda_true']:.4g}, error {100 * row['lambda_error']:.1f} %, "
-            f"lambda_2 {row['lambda_2']:.3g})  "
+            f"lambda_2 {row['lambda_2']:.3g}; as a map {row['lambda_max_map']:.4g}, "
+            f"{row['lambda_2_map']:.3g}; flow {row['flow']})  "
             f"D_stsp {row['D_stsp']:.3f} (noisy floor {floor['noisy_D_stsp']:.3f})  "
             f"D_H {row['D_H']:.3f}  fit's lambda {own:.4g}  "
             f"separation ratio {row['separation_ratio']:.3f}  tau_f={est.forcing_interval_} "

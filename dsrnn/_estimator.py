@@ -411,6 +411,23 @@ class PLRNNRegressor(BaseEstimator):
         hence the default 0; compare both on held-out data where the fit's
         exponent is low. See "Weighting the loss by density" in the
         development notes.
+    flow : {"auto", True, False}, default="auto"
+        Whether the exponents (``lyapunov_spectrum_``, :meth:`lyapunov_spectrum`)
+        are computed as those of a sampled flow (an ODE): across the model's
+        direction of motion, with that direction's own exponent (0 on an
+        attractor) measured apart (``flow=True`` of
+        :func:`dsrnn.lyapunov.plrnn_lyapunov_spectrum`). A piecewise-linear map
+        does not carry its direction of motion onto itself exactly: its Jacobian
+        jumps wherever the orbit crosses a unit's hyperplane, and the jumps turn
+        part of the neutral direction into the unstable one, so the model's own
+        spectrum as a map has λ_1 a few per cent low and λ_2 above 0 (on the
+        Lorenz-63 fits of the systems benchmark 2.5–6.6 % low as a map,
+        within 1.6 % as a flow). False: the spectrum of the model as a map.
+        "auto": as a flow where the model's runs move along a smooth curve, the
+        median cosine between consecutive steps at least 0.8 (0.88–0.97 for the
+        flows of the systems benchmark at the "auto" stride; the Hénon map and
+        attractors that are fixed points are maps), decided per attractor;
+        ``flow_`` and ``attractors_`` say what was used.
 
     Attributes
     ----------
@@ -445,12 +462,18 @@ class PLRNNRegressor(BaseEstimator):
         error of their mean exceeds 1.5 % of it, λ_max alone is recomputed over
         runs up to eight times longer; the standard error is
         ``fit_report_["lyapunov_max_stderr"]``.
+    flow_ : bool
+        Whether ``lyapunov_spectrum_`` is the spectrum of a flow (see ``flow``):
+        the choice for the data's attractor, also used by
+        :meth:`lyapunov_spectrum` unless told otherwise.
     attractors_ : list of dict
         The invariant sets those eight runs end on, the data's first (see
         :func:`dsrnn._starts.analyze_attractors`): ``kind`` ("irregular",
         "cycle", "fixed point" or "diverged"), ``period``, ``n_starts``,
         ``starts``, ``lyapunov_max`` and its ``lyapunov_max_stderr``,
-        ``n_steps`` (per run), ``D_stsp`` (to the data), ``mean`` and ``std``.
+        ``n_steps`` (per run), ``D_stsp`` (to the data), ``mean`` and ``std``,
+        ``flow`` (whether its exponents are a flow's) and ``turning`` (the
+        median cosine between consecutive steps of its runs).
         More than one entry means coexisting attractors (with a warning).
     fit_report_ : dict
         How close the kept model's free runs (from eight points along the
@@ -572,6 +595,7 @@ class PLRNNRegressor(BaseEstimator):
         warm_start=False,
         stride="auto",
         density_weight=0.0,
+        flow="auto",
     ):
         self.n_latent = n_latent
         self.n_hidden = n_hidden
@@ -605,6 +629,7 @@ class PLRNNRegressor(BaseEstimator):
         self.standardize = standardize
         self.stride = stride
         self.density_weight = density_weight
+        self.flow = flow
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
@@ -646,6 +671,9 @@ class PLRNNRegressor(BaseEstimator):
         }
         if self.callback is not None and not callable(self.callback):
             raise TypeError(f"callback must be callable or None; got {self.callback!r}.")
+        if not (isinstance(self.flow, (bool, np.bool_)) or self.flow == "auto"):
+            raise ValueError(f'flow must be "auto", True or False; got {self.flow!r}.')
+        p["flow"] = self.flow if self.flow == "auto" else bool(self.flow)
         p["smoothing"] = _check_auto_int(self.smoothing, "smoothing", 0)
         p["stride"] = _check_auto_int(self.stride, "stride", 1)
         if p["n_jobs"] == 0:
@@ -861,7 +889,7 @@ class PLRNNRegressor(BaseEstimator):
             tasks.append(delayed(analyze_attractors)(
                 params, series, warmup=auto.warmup, n_transient=auto.n_transient,
                 n_steps=p["lyapunov_steps"], dt=p["dt"] * stride,
-                divergence=partial(compare_state_space, lag=embed_lag)))
+                divergence=partial(compare_state_space, lag=embed_lag), flow=p["flow"]))
         if n_jobs > 1:
             analyses = Parallel(n_jobs=min(n_jobs, len(tasks)))(tasks)
         else:
@@ -930,6 +958,9 @@ class PLRNNRegressor(BaseEstimator):
         self.init_selection_ = np.array([c[1]["selection"] for c in candidates])
         self.lyapunov_spectrum_ = spectrum
         self.attractors_ = attractors
+        # whether the exponents of the data's attractor are a flow's (also for
+        # lyapunov_spectrum()); without the analysis, "auto" cannot tell and keeps the map's
+        self.flow_ = bool(attractors[0]["flow"]) if attractors else p["flow"] is True
         self.fit_report_ = report
         self.fit_time_ = time.perf_counter() - start
         self._warn_about_fit(report, attractors)
@@ -1341,7 +1372,7 @@ class PLRNNRegressor(BaseEstimator):
 
     # -------------------------------------------------------------- lyapunov
     def lyapunov_spectrum(self, n_steps=50000, x0=None, *, prefix=None, n_transient=1000,
-                          reorthonormalize_every=1):
+                          reorthonormalize_every=1, flow=None):
         """Lyapunov spectrum of the fitted model along a free run (QR method).
 
         Parameters
@@ -1367,6 +1398,10 @@ class PLRNNRegressor(BaseEstimator):
             Jacobians loses to rounding; 1 keeps the whole spectrum accurate
             (about 1.6 s per 100,000 steps at M=20, L=100), larger values are
             faster and still exact for the leading exponents.
+        flow : bool, default=None
+            Whether to compute the spectrum of a sampled flow (across the
+            direction of motion, see the ``flow`` parameter) or of the model as
+            a map. None: as ``lyapunov_spectrum_`` was computed (``flow_``).
 
         Returns
         -------
@@ -1376,7 +1411,13 @@ class PLRNNRegressor(BaseEstimator):
         """
         check_is_fitted(self)
         n_steps = check_int(n_steps, "n_steps", 1)
+        if flow is None:
+            flow = bool(getattr(self, "flow_", False))
+        elif not isinstance(flow, (bool, np.bool_)):
+            raise ValueError(f"flow must be True, False or None; got {flow!r}.")
         params = self.model_.numpy_params()
+        # one latent unit has no direction across the motion
+        flow = bool(flow) and params["A"].shape[0] >= 2
         prefix = self._start_prefix(x0, prefix, batch=False)
         z0 = warm_states(params, self._view(prefix))
         if not np.all(np.isfinite(z0)):
@@ -1390,6 +1431,7 @@ class PLRNNRegressor(BaseEstimator):
         return plrnn_lyapunov_spectrum(
             params, z0, n_steps, n_transient=n_transient, dt=float(self.dt) * self._stride(),
             reorthonormalize_every=check_int(reorthonormalize_every, "reorthonormalize_every", 1),
+            flow=flow,
         )
 
     # ------------------------------------------------------------ skeleton

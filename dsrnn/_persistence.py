@@ -374,4 +374,8 @@ def load_estimator(cls, file):
     if "stride" not in params:
         est.stride = 1
         est.stride_ = 1
+    # files written before flow existed hold the spectrum of the model as a map
+    if "flow" not in params:
+        est.flow = False
+        est.flow_ = False
     return est

@@ -33,6 +33,7 @@ __all__ = [
     "summarize_runs",
     "group_attractors",
     "analyze_attractors",
+    "motion_turning",
 ]
 
 #: Relative size (in units of the data's std per column) below which a run's fluctuation
@@ -46,6 +47,14 @@ _MAX_PERIOD = 500
 #: that they visit; two runs on one attractor share most of them.
 _CELLS_PER_STD = 2.0
 _MIN_OVERLAP = 0.5
+#: A mean lambda_max below this per step is not taken for chaos (rounding: the runs of an
+#: exact rotation give ~1e-17, which three times their standard error can still exceed).
+_MIN_CHAOS_PER_STEP = 1e-6
+#: With ``flow="auto"`` an attractor's orbits are treated as a sampled flow when the median
+#: cosine between consecutive steps of its runs is at least this (steps turning by less than
+#: about 37 degrees): 0.87-0.97 for the default models of the flows of the systems benchmark,
+#: below 0 for the Henon map (see :func:`motion_turning`).
+FLOW_MIN_COSINE = 0.8
 
 
 def start_prefixes(series: list[np.ndarray], n_starts: int, length: int) -> np.ndarray:
@@ -320,11 +329,35 @@ LYAPUNOV_REL_STDERR = 0.015
 MAX_LYAPUNOV_FACTOR = 8
 
 
+def motion_turning(params: dict, z0: np.ndarray, n_transient: int,
+                   n_steps: int = 1000) -> np.ndarray:
+    """Median cosine between consecutive steps of free runs, one value per start.
+
+    The runs start at the rows of ``z0`` (B, M) and are measured over ``n_steps`` steps
+    after ``n_transient``, in latent coordinates. A sampled flow moves along a smooth curve,
+    so consecutive steps point nearly the same way (cosine near 1; 0.97 for Lorenz-63 at
+    three rows of dt = 0.01 per step); a map jumps (the Henon map: below 0). NaN for a run
+    that diverges or comes to rest.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        Z = plrnn_trajectory(np.atleast_2d(z0), n_transient + n_steps, **params)
+    D = np.diff(Z[:, n_transient:], axis=1)  # (B, n_steps, M)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        norm = np.sqrt(np.einsum("btm,btm->bt", D, D))
+        cos = np.einsum("btm,btm->bt", D[:, 1:], D[:, :-1]) / (norm[:, 1:] * norm[:, :-1])
+    out = np.full(len(D), np.nan)
+    for b in range(len(D)):
+        if np.all(np.isfinite(cos[b])):
+            out[b] = float(np.median(cos[b]))
+    return out
+
+
 def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
                        n_transient: int, n_steps: int, dt: float, divergence,
                        n_starts: int = 8, reorthonormalize_every: int = 1,
                        rel_stderr: float = LYAPUNOV_REL_STDERR,
-                       max_factor: int = MAX_LYAPUNOV_FACTOR
+                       max_factor: int = MAX_LYAPUNOV_FACTOR, flow="auto",
                        ) -> tuple[np.ndarray, list[dict]]:
     """The invariant sets free runs from ``n_starts`` points along the data end on.
 
@@ -343,6 +376,11 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
     other exponents keep the first runs' values. This is done only where lambda_max is
     more than three standard errors above 0 (chaos; not a cycle or a torus).
 
+    ``flow`` says whether the exponents are those of a sampled flow
+    (:func:`dsrnn.lyapunov.plrnn_lyapunov_spectrum` with ``flow=True``): True, False, or
+    "auto", decided per attractor: True where the median over its runs of
+    :func:`motion_turning` is at least :data:`FLOW_MIN_COSINE`.
+
     Returns
     -------
     spectrum : ndarray of shape (M,)
@@ -352,7 +390,8 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
         (indices of the starts), ``lyapunov_max``, ``lyapunov_max_stderr`` (standard error
         of that mean over the group's runs, NaN for a single run), ``n_steps`` (per run),
         ``D_stsp`` (to the data), ``mean`` and ``std`` (per column, in data stds relative
-        to the data's mean).
+        to the data's mean), ``flow`` (whether its exponents were computed as a flow's) and
+        ``turning`` (the median of its runs' :func:`motion_turning`).
     """
     from .lyapunov import plrnn_lyapunov_spectrum
 
@@ -366,6 +405,17 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
     z0 = warm_states(params, prefixes)
     runs = free_runs(params, z0, n_transient + per_start, N)[:, n_transient:]
     summaries = summarize_runs(runs, scale, centre)
+    groups = group_attractors(summaries)
+    turning = motion_turning(params, z0, n_transient)
+    group_turning, group_flow = [], []
+    for g in groups:
+        values = turning[g]
+        values = values[np.isfinite(values)]
+        t = float(np.median(values)) if values.size else np.nan
+        group_turning.append(t)
+        # one latent unit has no direction across the motion: a map
+        group_flow.append(M >= 2 and (bool(flow) if flow != "auto" else bool(t >= FLOW_MIN_COSINE)))
+    run_flow = {k: f for g, f in zip(groups, group_flow) for k in g}
     for k, s in enumerate(summaries):
         if s.kind == "diverged" or not np.all(np.isfinite(z0[k])):
             s.spectrum = np.full(M, np.nan)
@@ -374,16 +424,15 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
             warnings.simplefilter("ignore", RuntimeWarning)
             s.spectrum = plrnn_lyapunov_spectrum(
                 params, z0[k], per_start, n_transient=n_transient, dt=dt,
-                reorthonormalize_every=reorthonormalize_every)
+                reorthonormalize_every=reorthonormalize_every, flow=run_flow[k])
         s.lyapunov_max = float(s.spectrum[0])
 
     def mean_lyapunov_max(group):  # NaN if a run's is not finite
         lyap = [summaries[k].lyapunov_max for k in group]
         return float(np.mean(lyap)) if np.all(np.isfinite(lyap)) else np.nan
 
-    groups = group_attractors(summaries)
     records = []
-    for g in groups:
+    for g, f, t in zip(groups, group_flow, group_turning):
         first = summaries[g[0]]
         if first.kind == "diverged":
             d_stsp = np.inf
@@ -398,6 +447,8 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
             "D_stsp": d_stsp,
             "mean": [float(v) for v in first.mean],
             "std": [float(v) for v in first.std],
+            "flow": f,
+            "turning": t,
         })
     order = sorted(range(len(records)), key=lambda i: (records[i]["D_stsp"], -len(groups[i])))
     records = [records[i] for i in order]
@@ -410,6 +461,7 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
     # only where the runs are clearly chaotic (lambda_max three standard errors above 0):
     # on a limit cycle or a torus (lambda_max ~ 0) no length makes the relative error small
     if (records[0]["kind"] == "irregular" and np.isfinite(err) and mean > 3 * err
+            and mean * dt > _MIN_CHAOS_PER_STEP
             and err > rel_stderr * mean and max_factor > 1):
         # only lambda_max is recomputed, with one tangent vector
         factor = int(min(max_factor, np.ceil((err / (rel_stderr * mean)) ** 2)))
@@ -418,7 +470,7 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
                 warnings.simplefilter("ignore", RuntimeWarning)
                 summaries[k].lyapunov_max = float(plrnn_lyapunov_spectrum(
                     params, z0[k], per_start * factor, n_transient=n_transient, dt=dt,
-                    n_exponents=1)[0])
+                    n_exponents=1, flow=records[0]["flow"])[0])
         records[0]["lyapunov_max"] = mean_lyapunov_max(main)
     for rec, g in zip(records, groups):
         rec["lyapunov_max_stderr"] = _stderr([summaries[k].lyapunov_max for k in g])

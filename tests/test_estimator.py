@@ -315,6 +315,8 @@ def test_henon_map_with_defaults_and_dt_1():
     assert est.lyapunov_spectrum_[0] == pytest.approx(0.419, rel=0.1)
     assert est.fit_report_["ok"]
     assert len(est.attractors_) == 1 and est.attractors_[0]["kind"] == "irregular"
+    # a map's steps jump back and forth: its exponents are not computed as a flow's
+    assert est.attractors_[0]["turning"] < 0 and not est.flow_
 
 
 def test_generate_and_lyapunov_from_a_prefix_warm_up_like_predict(fitted, lorenz_short):
@@ -602,6 +604,34 @@ def test_oversampled_data_is_learned_with_a_stride(strided, lorenz_8k):
     assert np.isfinite(est.lyapunov_spectrum_).all()
     # the separation check runs at the full rate (t_c 30 rows: about 75 rows to separate)
     assert 40 < est.fit_report_["t_pred_data"] < 150
+
+
+#: a short fit whose model moves on a chaotic attractor (the tiny STRIDED models rest on a
+#: fixed point)
+MOVING = dict(n_hidden=50, n_epochs=20, batches_per_epoch=20, n_init=1, lyapunov_steps=4000,
+              validation_steps=600)
+
+
+def test_a_sampled_flow_gets_the_spectrum_of_a_flow(lorenz_8k):
+    est = PLRNNRegressor(dt=0.01, random_state=0, **MOVING).fit(lorenz_8k)
+    main = est.attractors_[0]
+    assert main["turning"] >= 0.8 and main["flow"] and est.flow_
+    prefix = lorenz_8k[-est.warmup_ - 1:]
+    as_flow = est.lyapunov_spectrum(3000, prefix=prefix)
+    np.testing.assert_array_equal(as_flow, est.lyapunov_spectrum(3000, prefix=prefix, flow=True))
+    as_map = est.lyapunov_spectrum(3000, prefix=prefix, flow=False)
+    assert not np.allclose(as_flow, as_map)
+    assert as_flow[0] > 0 and abs(as_flow[1]) < 0.05  # chaotic; ~0 along the motion
+    with pytest.raises(ValueError, match="flow must be True, False or None"):
+        est.lyapunov_spectrum(100, flow="auto")
+
+
+def test_flow_false_keeps_the_spectrum_of_the_map(lorenz_8k):
+    est = PLRNNRegressor(dt=0.01, random_state=0, flow=False, **MOVING).fit(lorenz_8k)
+    assert not est.flow_ and not est.attractors_[0]["flow"]
+    assert est.attractors_[0]["turning"] >= 0.8  # measured all the same
+    with pytest.raises(ValueError, match='flow must be "auto", True or False'):
+        PLRNNRegressor(dt=0.01, flow="yes", **STRIDED).fit(lorenz_8k)
 
 
 def test_unsmoothed_data_takes_longer_model_steps():

@@ -297,6 +297,112 @@ def test_condition_warning_for_large_reorthonormalize_every():
 # ----------------------------------------------------------------------------------------------
 # naive method
 # ----------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------
+# flow=True: the spectrum across the direction of motion
+# ----------------------------------------------------------------------------------------------
+def _flow_reference(p, z0, n, n_tr, k):
+    """Step by step, as documented: the frame is kept across u_{s+1} (a fourth-order central
+    difference of the orbit) after every Jacobian; the exponent along the motion is the
+    growth of that difference. States are handed out from z_2 on."""
+    M = len(z0)
+    Z = pn.plrnn_trajectory(z0, n_tr + n + 6, **p)
+
+    def diff(s):
+        return Z[s - 2] - 8 * Z[s - 1] + 8 * Z[s + 1] - Z[s + 2]
+
+    def unit(v):
+        return v / np.linalg.norm(v)
+
+    u = unit(diff(2))
+    Q = pn.initial_frame(M, k)
+    Q = np.linalg.qr(Q - np.outer(u, u @ Q))[0]
+    acc = np.zeros(k)
+    for s in range(2, 2 + n_tr + n):
+        Y = pn.plrnn_jacobians(Z[s], **p) @ Q
+        u = unit(diff(s + 1))
+        Q, R = np.linalg.qr(Y - np.outer(u, u @ Y))
+        if s >= 2 + n_tr:
+            acc += np.log(np.abs(np.diag(R)))
+    along = np.log(np.linalg.norm(diff(2 + n_tr + n)) / np.linalg.norm(diff(2 + n_tr))) / n
+    return np.sort(np.append(acc / n, along))[::-1]
+
+
+@pytest.mark.parametrize("k_qr", [1, 3])
+def test_flow_spectrum_equals_the_step_by_step_projection(monkeypatch, k_qr):
+    # small chunks: the differences must run on across chunk borders
+    monkeypatch.setattr(pn, "_JAC_CHUNK_BYTES", 8 * 25 * 2 * 37)
+    p = chaotic_plrnn()
+    z0 = np.full(5, 0.1)
+    ref = _flow_reference(p, z0, 600, 30, 4)
+    fast = plrnn_lyapunov_spectrum(p, z0, 600, n_transient=30, reorthonormalize_every=k_qr,
+                                   flow=True)
+    np.testing.assert_allclose(fast, ref, rtol=1e-8, atol=1e-10)
+    three = plrnn_lyapunov_spectrum(p, z0, 600, n_transient=30, reorthonormalize_every=k_qr,
+                                    flow=True, n_exponents=3)
+    np.testing.assert_allclose(three, _flow_reference(p, z0, 600, 30, 3)[:3], rtol=1e-8,
+                               atol=1e-10)
+    # a map's steps do not follow a curve: the result differs from its spectrum as a map
+    assert not np.allclose(fast, plrnn_lyapunov_spectrum(p, z0, 600, n_transient=30))
+
+
+def _rotation(theta, contraction=0.5):
+    """M=3: a rotation by theta in (z1, z2) (W1 ReLU(W2 z) = R z) and z3 <- contraction z3.
+
+    The rotation is the time-theta map of the linear centre dz/dt = (-z2, z1), an exact
+    sampled flow: exponents 0 (along the motion), 0 (radial), log(contraction)."""
+    c, s = np.cos(theta), np.sin(theta)
+    W1 = np.array([[c, -s, -c, s], [s, c, -s, -c], [0, 0, 0, 0]], dtype=float)
+    W2 = np.array([[1.0, 0, 0], [0, 1.0, 0], [-1.0, 0, 0], [0, -1.0, 0]])
+    return dict(A=np.array([0.0, 0.0, contraction]), W1=W1, W2=W2, h1=np.zeros(3),
+                h2=np.zeros(4), clipped=False)
+
+
+def test_flow_spectrum_of_an_exact_sampled_flow():
+    p = _rotation(0.1)
+    z0 = np.array([1.0, 0.0, 1.0])
+    flow, hist = plrnn_lyapunov_spectrum(p, z0, 5000, n_transient=10, dt=0.1, flow=True,
+                                         return_history=True)
+    np.testing.assert_allclose(flow, [0.0, 0.0, np.log(0.5) / 0.1], atol=1e-8)
+    np.testing.assert_allclose(flow, plrnn_lyapunov_spectrum(p, z0, 5000, n_transient=10,
+                                                             dt=0.1), atol=1e-8)
+    assert hist.shape == (5000, 3)
+    np.testing.assert_allclose(hist[-1], flow, atol=1e-12)
+
+
+def test_flow_spectrum_of_an_orbit_at_rest_is_the_maps():
+    # a global contraction: the orbit reaches its fixed point, which has no direction of
+    # motion; a flow's fixed point has no zero exponent either
+    p = contracting_plrnn()
+    z0 = np.ones(4)
+    np.testing.assert_array_equal(
+        plrnn_lyapunov_spectrum(p, z0, 2000, flow=True), plrnn_lyapunov_spectrum(p, z0, 2000))
+
+
+def test_flow_needs_two_latent_units():
+    p = dict(A=np.array([0.5]), W1=np.array([[1.0]]), W2=np.array([[1.0]]), h1=np.zeros(1),
+             h2=np.zeros(1))
+    with pytest.raises(ValueError, match="at least 2 latent units"):
+        plrnn_lyapunov_spectrum(p, np.ones(1), 100, flow=True)
+
+
+def test_flow_spectrum_of_the_pretrained_lorenz63_model():
+    """The pretrained model as a map has lambda_1 low and lambda_2 off 0 (its Jacobian jumps
+    turn the neutral direction into the unstable one); across its motion it has neither."""
+    from dsrnn.datasets import load_lorenz63, load_pretrained_lorenz63
+
+    est, data = load_pretrained_lorenz63(), load_lorenz63()
+    truth = data.lyapunov_spectrum[0]
+    flow, plain = [], []
+    for start in (0, 5000):
+        prefix = data.test[start:start + est.warmup_ + 1]
+        flow.append(est.lyapunov_spectrum(20_000, prefix=prefix, flow=True))
+        plain.append(est.lyapunov_spectrum(20_000, prefix=prefix, flow=False))
+    for f in flow:
+        assert abs(f[0] / truth - 1) < 0.03
+        assert abs(f[1]) < 0.01  # the exponent along the motion
+    assert np.mean([f[0] for f in flow]) > np.mean([q[0] for q in plain]) + 0.01
+
+
 def test_naive_product_overflows_on_chaotic_orbit():
     x = logistic_orbit(3000)
     res = jacobian_product_norms((4.0 - 8.0 * x).reshape(-1, 1, 1))

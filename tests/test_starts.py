@@ -307,3 +307,21 @@ def test_upsample_runs_interpolates_between_steps_and_stops_at_a_blow_up():
     Z = upsample_runs(steps[0], broken, 200, k)
     # rows within reach of the bad step (the interval before it uses it) are NaN too
     assert np.all(np.isfinite(Z[:36])) and np.all(np.isnan(Z[36:]))
+
+
+def test_motion_turning_of_a_rotation_a_jumping_map_and_a_fixed_point():
+    from dsrnn._starts import motion_turning
+
+    theta = 0.3
+    c, s = np.cos(theta), np.sin(theta)
+    rot = dict(A=np.zeros(2), W1=np.array([[c, -s, -c, s], [s, c, -s, -c]]),
+               W2=np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]]),
+               h1=np.zeros(2), h2=np.zeros(4), clipped=False)
+    # a rotation by pi - theta steps nearly backwards: cos(pi - theta) < 0
+    c2, s2 = np.cos(np.pi - theta), np.sin(np.pi - theta)
+    flip = dict(rot, W1=np.array([[c2, -s2, -c2, s2], [s2, c2, -s2, -c2]]))
+    rest = dict(rot, W1=0.5 * rot["W1"])  # a contraction onto the origin
+    z0 = np.array([[1.0, 0.0], [0.0, 2.0]])
+    np.testing.assert_allclose(motion_turning(rot, z0, 10, 200), np.cos(theta), rtol=1e-9)
+    np.testing.assert_allclose(motion_turning(flip, z0, 10, 200), -np.cos(theta), rtol=1e-9)
+    assert np.all(np.isnan(motion_turning(rest, z0, 2000, 50)))
