@@ -4,7 +4,8 @@ A kept model is one draw from a sequence that fluctuates from epoch to epoch, so
 configurations by their kept models needs many seeds. This script trains once
 (``n_init=1``) and takes the largest Lyapunov exponent of the models of the second half of
 the training, every twentieth of it (epochs 100, 110, ..., 200 by default; 30,000 steps
-each from a start warmed up on the clean test stretch, QR every 5 steps); the mean of
+each from a start warmed up on the clean test stretch, QR every 5 steps; the model's
+spectrum as a map, or with ``--flow`` as a flow's); the mean of
 their errors measures the configuration's bias with far less seed noise. For each model it
 also prints the weight that the adaptive generalized teacher forcing of Hess et al. (2023)
 would give it, ``alpha = 1 - 1/G`` with ``G`` the geometric mean of the spectral norms of
@@ -71,6 +72,9 @@ def main(argv=None) -> int:
                         help="Savitzky-Golay window applied at the full rate before --stride")
     parser.add_argument("--separation", action="store_true",
                         help="also the separation ratio of every model (a few s each)")
+    parser.add_argument("--flow", action="store_true",
+                        help="exponents as a flow's (flow=True) instead of the map's, which "
+                             "the tables in the docs measured")
     args = parser.parse_args(argv)
     params = parse_set(args.set)
     d, train = training_series(args.case, 100_000, clean=args.clean)
@@ -103,7 +107,8 @@ def main(argv=None) -> int:
         model_params = est.model_.numpy_params()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            lam = est.lyapunov_spectrum(30_000, prefix=prefix, reorthonormalize_every=5)[0]
+            lam = est.lyapunov_spectrum(30_000, prefix=prefix, reorthonormalize_every=5,
+                                        flow=args.flow)[0]
         errors.append(100 * (lam - truth) / truth)
         alphas.append(gtf_alpha(model_params, prefix_std))
         if args.separation:
