@@ -54,7 +54,8 @@ def demo(output_dir: str = "dsrnn_demo_output", random_state: int = 0, verbose: 
     }
     print()
     print(f"fit time                  {fit_time:8.1f} s (best epoch {est.best_epoch_})")
-    print(f"lambda_max (model)        {lam:8.3f} 1/time")
+    print(f"lambda_max (model)        {lam:8.3f} 1/time"
+          f"{' (as a flow: flow_ is True)' if est.flow_ else ' (as a map)'}")
     print(f"lambda_max (Lorenz-63)    {lam_ref:8.3f} 1/time")
     print(f"relative error            {100 * result['lambda_error']:8.1f} %")
     print(f"state-space divergence    {result['D_stsp']:8.3f} (KL, 30 bins/dim, vs clean test)")

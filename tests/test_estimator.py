@@ -626,6 +626,19 @@ def test_a_sampled_flow_gets_the_spectrum_of_a_flow(lorenz_8k):
         est.lyapunov_spectrum(100, flow="auto")
 
 
+def test_separation_warning_of_a_flow_does_not_bound_its_flow_spectrum(lorenz_8k,
+                                                                       monkeypatch):
+    # the runs separate at the map's rates; the flow's spectrum is not bounded by them
+    from sklearn.exceptions import ConvergenceWarning
+
+    import dsrnn._estimator
+
+    monkeypatch.setattr(dsrnn._estimator, "separation_times", lambda *a, **k: (80.0, 100.0))
+    with pytest.warns(ConvergenceWarning, match=r"lyapunov_spectrum_ \(.*\) is a flow's"):
+        est = PLRNNRegressor(dt=0.01, random_state=0, **MOVING).fit(lorenz_8k)
+    assert est.flow_ and not est.fit_report_["ok"]
+
+
 def test_flow_false_keeps_the_spectrum_of_the_map(lorenz_8k):
     est = PLRNNRegressor(dt=0.01, random_state=0, flow=False, **MOVING).fit(lorenz_8k)
     assert not est.flow_ and not est.attractors_[0]["flow"]
