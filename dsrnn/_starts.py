@@ -52,7 +52,7 @@ _MIN_OVERLAP = 0.5
 _MIN_CHAOS_PER_STEP = 1e-6
 #: With ``flow="auto"`` an attractor's orbits are treated as a sampled flow when the median
 #: cosine between consecutive steps of its runs is at least this (steps turning by less than
-#: about 37 degrees): 0.87-0.97 for the default models of the flows of the systems benchmark,
+#: about 37 degrees): 0.88-0.97 for the default models of the flows of the systems benchmark,
 #: below 0 for the Henon map (see :func:`motion_turning`).
 FLOW_MIN_COSINE = 0.8
 
@@ -145,11 +145,16 @@ def free_runs(params: dict, z0: np.ndarray, n_steps: int, n_observed: int) -> np
     -------
     Y : ndarray of shape (n_steps, N) or (B, n_steps, N)
     """
+    return np.ascontiguousarray(_latent_runs(params, z0, n_steps)[..., 1:, :n_observed])
+
+
+def _latent_runs(params: dict, z0: np.ndarray, n_steps: int) -> np.ndarray:
+    """All latent units of ``z0`` and the ``n_steps`` states after it, (..., n_steps + 1, M)
+    (NaN after a blow-up, without the divergence warning)."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="shPLRNN orbit diverged",
                                 category=RuntimeWarning)
-        Z = plrnn_trajectory(z0, n_steps, **params)
-    return np.ascontiguousarray(Z[..., 1:, :n_observed])
+        return plrnn_trajectory(z0, n_steps, **params)
 
 
 def strided_to_last(x: np.ndarray, k: int) -> np.ndarray:
@@ -329,21 +334,20 @@ LYAPUNOV_REL_STDERR = 0.015
 MAX_LYAPUNOV_FACTOR = 8
 
 
-def motion_turning(params: dict, z0: np.ndarray, n_transient: int,
-                   n_steps: int = 1000) -> np.ndarray:
-    """Median cosine between consecutive steps of free runs, one value per start.
+#: Steps of every run over which :func:`motion_turning` is measured (after the transient).
+TURNING_STEPS = 1000
 
-    The runs start at the rows of ``z0`` (B, M) and are measured over ``n_steps`` steps
-    after ``n_transient``, in latent coordinates. A sampled flow moves along a smooth curve,
-    so consecutive steps point nearly the same way (cosine near 1; 0.97 for Lorenz-63 at
-    three rows of dt = 0.01 per step); a map jumps (the Henon map: below 0). NaN for a run
-    that diverges or comes to rest.
+
+def motion_turning(Z: np.ndarray) -> np.ndarray:
+    """Median cosine between consecutive steps of free runs, one value per run.
+
+    ``Z`` holds the runs' states in latent coordinates, (B, T, M). A sampled flow moves
+    along a smooth curve, so consecutive steps point nearly the same way (cosine near 1;
+    0.97 for Lorenz-63 at three rows of dt = 0.01 per step); a map jumps (the Henon map:
+    below 0). NaN for a run that diverges or comes to rest.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        Z = plrnn_trajectory(np.atleast_2d(z0), n_transient + n_steps, **params)
-    D = np.diff(Z[:, n_transient:], axis=1)  # (B, n_steps, M)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        D = np.diff(Z, axis=1)  # (B, T - 1, M)
         norm = np.sqrt(np.einsum("btm,btm->bt", D, D))
         cos = np.einsum("btm,btm->bt", D[:, 1:], D[:, :-1]) / (norm[:, 1:] * norm[:, :-1])
     out = np.full(len(D), np.nan)
@@ -403,10 +407,12 @@ def analyze_attractors(params: dict, series: list[np.ndarray], *, warmup: int,
     per_start = max(1, n_steps // n_starts)
     prefixes = start_prefixes(series, n_starts, warmup + 1)
     z0 = warm_states(params, prefixes)
-    runs = free_runs(params, z0, n_transient + per_start, N)[:, n_transient:]
+    # one orbit per start, long enough for the runs and for the turning of their steps
+    latent = _latent_runs(params, z0, n_transient + max(per_start, TURNING_STEPS))
+    runs = np.ascontiguousarray(latent[:, n_transient + 1:n_transient + per_start + 1, :N])
     summaries = summarize_runs(runs, scale, centre)
     groups = group_attractors(summaries)
-    turning = motion_turning(params, z0, n_transient)
+    turning = motion_turning(latent[:, n_transient:n_transient + TURNING_STEPS + 1])
     group_turning, group_flow = [], []
     for g in groups:
         values = turning[g]

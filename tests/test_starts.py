@@ -310,6 +310,7 @@ def test_upsample_runs_interpolates_between_steps_and_stops_at_a_blow_up():
 
 
 def test_motion_turning_of_a_rotation_a_jumping_map_and_a_fixed_point():
+    from dsrnn._plrnn_numpy import plrnn_trajectory
     from dsrnn._starts import motion_turning
 
     theta = 0.3
@@ -322,6 +323,11 @@ def test_motion_turning_of_a_rotation_a_jumping_map_and_a_fixed_point():
     flip = dict(rot, W1=np.array([[c2, -s2, -c2, s2], [s2, c2, -s2, -c2]]))
     rest = dict(rot, W1=0.5 * rot["W1"])  # a contraction onto the origin
     z0 = np.array([[1.0, 0.0], [0.0, 2.0]])
-    np.testing.assert_allclose(motion_turning(rot, z0, 10, 200), np.cos(theta), rtol=1e-9)
-    np.testing.assert_allclose(motion_turning(flip, z0, 10, 200), -np.cos(theta), rtol=1e-9)
-    assert np.all(np.isnan(motion_turning(rest, z0, 2000, 50)))
+
+    def turning(params, n_transient, n_steps):
+        return motion_turning(plrnn_trajectory(z0, n_transient + n_steps, **params)
+                              [:, n_transient:])
+
+    np.testing.assert_allclose(turning(rot, 10, 200), np.cos(theta), rtol=1e-9)
+    np.testing.assert_allclose(turning(flip, 10, 200), -np.cos(theta), rtol=1e-9)
+    assert np.all(np.isnan(turning(rest, 2000, 50)))
