@@ -387,6 +387,12 @@ def state_space_divergence(
     exactly those models). Being a Monte Carlo estimate it is random (seed
     it with ``random_state``) and can be slightly negative when the two
     distributions nearly coincide; it is exactly 0 for identical inputs.
+    Its standard error is the spread of the log-ratio over
+    :math:`\sqrt{n}`: on two 100,000-step Lorenz-96 trajectories (10
+    variables) about 0.004 with the default 1,000 samples, as large as the
+    divergence itself (0.009), and 0.0006 with 50,000. Where values that
+    small are compared, raise ``n_samples`` (the cost grows in proportion,
+    about a second per 1,000 samples with 10,000 centres).
 
     Parameters
     ----------
