@@ -370,6 +370,10 @@ def load_estimator(cls, file):
     for name in ("seq_len", "forcing_interval", "warmup", "validation_steps"):
         if not hasattr(est, name + "_") and isinstance(params.get(name), int):
             setattr(est, name + "_", params[name])
+    # files written before the model's size could be "auto"
+    for name in ("n_latent", "n_hidden"):
+        if not hasattr(est, name + "_"):
+            setattr(est, name + "_", int(getattr(model, name)))
     # files written before the stride existed: their models step over every row
     if "stride" not in params:
         est.stride = 1

@@ -30,7 +30,7 @@ LAMBDA_TRUE = float(data.lyapunov_spectrum[0])  # Lorenz-63 from its equations: 
 
 est = load_pretrained_lorenz63()
 print(est)
-print(f"M = {est.n_latent} latent units, N = {est.n_features_in_} observed, "
+print(f"M = {est.n_latent_} latent units, N = {est.n_features_in_} observed, "
       f"dt = {est.dt}")
 
 # %%

@@ -70,7 +70,7 @@ else:
     est.fit(X)
     if os.environ.get("DSRNN_EXAMPLES_SAVE"):
         est.save(SAVED)
-print(f"M = {est.n_latent}, L = {est.n_hidden}; chosen from the data: seq_len = "
+print(f"M = {est.n_latent_}, L = {est.n_hidden_}; chosen from the data: seq_len = "
       f"{est.seq_len_}, forcing_interval = {est.forcing_interval_}, warmup = {est.warmup_}")
 print(f"fitted in {est.fit_time_:.0f} s; kept epoch {est.best_epoch_} of {len(est.history_) - 1}")
 

@@ -215,6 +215,27 @@ def test_auto_parameters_are_resolved_in_fit_and_recorded(lorenz_short):
                        ).fit(lorenz_short)
 
 
+def test_auto_model_size_grows_with_the_number_of_features(lorenz_short):
+    kw = dict(FAST, n_epochs=1, validation_fraction=0, lyapunov_steps=0, random_state=0)
+    kw.pop("n_latent"), kw.pop("n_hidden")
+    est = PLRNNRegressor(**kw).fit(lorenz_short[:1000])
+    assert est.n_latent == est.n_hidden == "auto"  # parameters untouched
+    assert (est.n_latent_, est.n_hidden_) == (20, 100)
+    assert est.model_.W1.shape == (20, 100)
+    wide = np.tile(lorenz_short[:1000], 4)  # 12 features
+    wide = wide + 0.01 * np.random.default_rng(0).standard_normal(wide.shape)
+    est = PLRNNRegressor(**kw).fit(wide)
+    assert (est.n_latent_, est.n_hidden_) == (24, 240)
+    assert est.model_.W1.shape == (24, 240)
+    est = PLRNNRegressor(**dict(kw, n_latent=13, n_hidden=7)).fit(wide)
+    assert (est.n_latent_, est.n_hidden_) == (13, 7)
+    # a warm start with "auto" keeps the fitted model's size
+    est.set_params(n_latent="auto", n_hidden="auto", warm_start=True).fit(wide)
+    assert (est.n_latent_, est.n_hidden_) == (13, 7)
+    with pytest.raises(TypeError, match='n_hidden must be "auto" or an integer'):
+        PLRNNRegressor(**dict(kw, n_hidden="wide")).fit(lorenz_short)
+
+
 def test_failed_refit_leaves_the_previous_fit_intact(fitted, lorenz_short):
     est = pickle.loads(pickle.dumps(fitted))
     before = est.generate(50)

@@ -386,6 +386,17 @@ def test_files_from_before_the_stride_load_with_every_row(saved, fitted, X, tmp_
     np.testing.assert_array_equal(old.generate(20), fitted.generate(20))
 
 
+def test_files_from_before_auto_sizes_get_them_from_the_model(saved, fitted, tmp_path):
+    with np.load(saved, allow_pickle=False) as data:
+        header = json.loads(str(data["dsrnn_header"][()]))
+    attributes = {k: v for k, v in header["attributes"].items()
+                  if k not in ("n_latent_", "n_hidden_")}
+    assert "n_hidden_" in header["attributes"]  # written by this version
+    old = PLRNNRegressor.load(_rewrite(saved, tmp_path / "older", {"attributes": attributes}))
+    assert (old.n_latent_, old.n_hidden_) == (fitted.n_latent_, fitted.n_hidden_)
+    assert (old.n_latent_, old.n_hidden_) == (old.model_.n_latent, old.model_.n_hidden)
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # tiny model
 def test_a_strided_model_round_trips(tmp_path):
     t = np.arange(12000) * 0.05  # a slow sine: t_c about 24 rows, "auto" stride 3
