@@ -10,7 +10,7 @@ training trajectory's mean and std, as a model trained on it sees them):
 - ``lambda_max``: the mean over 4 free runs of 100,000 steps started on the test stretch
   (at its start and at a quarter, half and three quarters of it; warm-up on ``warmup_ + 1``
   rows, 1,000 steps dropped; QR every 5 steps, which is exact for the largest exponent;
-  one start alone varies by 1-2 % on Rossler models, ``lambda_max_starts`` keeps them),
+  one start alone varies by 1-3 % on Rossler models, ``lambda_max_starts`` keeps them),
   and its error: relative to the true exponent, or, for a system whose
   largest exponent is 0 (a limit cycle), ``|lambda_max| / |lambda_2|``; as the estimator
   computes it (``flow_``), and, in ``lambda_2``, ``lambda_max_map`` and ``lambda_2_map``,
@@ -124,7 +124,7 @@ def _view(X: np.ndarray) -> np.ndarray:
 #: (about a minute per estimate on two cores).
 GMM_SAMPLES = 50_000
 #: Starts along the test stretch whose 100,000-step lambda_max are averaged: one start is
-#: not a precise reference (on Rossler models 1.3-1.6 % std over starts).
+#: not a precise reference (on Rossler models 0.7-2.6 % std over starts).
 LAMBDA_STARTS = 4
 
 
@@ -160,7 +160,7 @@ def evaluate(est: PLRNNRegressor, test: np.ndarray, stride: int = 1) -> dict:
                         lambda_2_map=np.nan, flow=bool(est.flow_), D_stsp=np.inf, D_H=1.0)
         spec = est.lyapunov_spectrum(N_TEST, prefix=prefix, n_transient=1000,
                                      reorthonormalize_every=5)
-        # one start is not a precise reference (on Rossler models 1.3-1.6 % std over
+        # one start is not a precise reference (on Rossler models 0.7-2.6 % std over
         # starts): LAMBDA_STARTS runs of N_TEST steps from starts spread along the test
         firsts = [float(spec[0])]
         for j in range(1, LAMBDA_STARTS):
