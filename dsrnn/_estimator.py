@@ -758,10 +758,9 @@ class PLRNNRegressor(BaseEstimator):
         p = self._check_params()
         series = check_series(X, min_length=3)
         N = series[0].shape[1]
-        continuing = self.warm_start and hasattr(self, "model_")
         for name in ("n_latent", "n_hidden"):
             if p[name] == "auto":  # a warm start keeps the fitted model's size
-                p[name] = (getattr(self.model_, name) if continuing
+                p[name] = (getattr(self.model_, name) if self._continues_fit()
                            else _auto_size(name, N))
         if p["n_latent"] < N:
             raise ValueError(
@@ -1008,9 +1007,13 @@ class PLRNNRegressor(BaseEstimator):
         """Rows of X per model step (1 for fits made before the stride existed)."""
         return int(getattr(self, "stride_", 1))
 
+    def _continues_fit(self) -> bool:
+        """Whether :meth:`fit` continues the fitted model (``warm_start`` on a fitted one)."""
+        return bool(self.warm_start) and hasattr(self, "model_")
+
     def _warm_start_state(self, p: dict, N: int):
         """The training state a ``warm_start`` fit resumes from (None: start afresh)."""
-        if not self.warm_start or not hasattr(self, "model_"):
+        if not self._continues_fit():
             return None
         model = self.model_
         shape = (N, p["n_latent"], p["n_hidden"], bool(self.clipped))
