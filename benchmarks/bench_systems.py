@@ -55,7 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dsrnn import PLRNNRegressor  # noqa: E402
-from dsrnn._auto import resolve_auto, resolve_rate  # noqa: E402
+from dsrnn._auto import forcing_fraction, resolve_auto, resolve_rate  # noqa: E402
 from dsrnn.datasets import SYSTEMS, delay_embed, load_lorenz63  # noqa: E402
 from dsrnn.metrics import power_spectrum_distance, state_space_divergence  # noqa: E402
 from dsrnn.preprocessing import downsample  # noqa: E402
@@ -296,7 +296,8 @@ def auto_table(cases, n_train: int) -> str:
         t_c, window, k = resolve_rate([train], smoothing="auto", stride="auto")
         a = resolve_auto([train[j::k] for j in range(k)], seq_len="auto",
                          forcing_interval="auto", warmup="auto", smoothing=0,
-                         validation_steps="auto", validation_fraction=0.1)
+                         fraction=forcing_fraction(window, k), validation_steps="auto",
+                         validation_fraction=0.1)
         lines.append((case, f"{t_c:.1f}", f"{a.predictability_time * k:.1f}", str(k),
                       str(a.forcing_interval * k), str(a.seq_len * k), str(a.warmup * k),
                       str(window)))

@@ -80,6 +80,26 @@ def test_oversampled_noisy_flow_is_smoothed():
     assert _auto([x]).smoothing_window == 0
 
 
+def test_unsmoothed_strided_data_gets_a_longer_forcing_interval():
+    """Noise left in the data contracts the model at every forcing, so data that is not
+    smoothed but stepped over several rows is forced 0.6 t_pred apart, other data 0.4."""
+    from dsrnn._auto import forcing_fraction
+    from dsrnn.datasets import make_lorenz63
+
+    assert forcing_fraction(0, 3) == 0.6
+    assert forcing_fraction(9, 3) == forcing_fraction(0, 1) == forcing_fraction(9, 1) == 0.4
+    x = make_lorenz63(20000, dt=0.01, noise=0.05, random_state=0)
+    plain = _auto([x], smoothing=0)
+    longer = _auto([x], smoothing=0, fraction=0.6)
+    assert longer.predictability_time == plain.predictability_time
+    assert np.isfinite(plain.predictability_time)
+    assert plain.forcing_interval == round(0.4 * plain.predictability_time)
+    assert longer.forcing_interval == round(0.6 * plain.predictability_time)
+    # the window and the warm-up follow the forcing interval
+    assert longer.seq_len == 3 * longer.forcing_interval
+    assert longer.warmup >= longer.forcing_interval
+
+
 @pytest.mark.parametrize("n_columns", [1, 3, 10])
 def test_mean_log_separation_equals_the_direct_formula(n_columns):
     """The pair-by-pair computation gives what gathering every (pair, step) row gives."""

@@ -1,6 +1,7 @@
 """Tests of PLRNNRegressor: the scikit-learn contract and end-to-end behaviour."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -594,6 +595,56 @@ def test_a_model_that_separates_too_slowly_fails_the_report(lorenz_short, monkey
     assert not est.fit_report_["separation_mismatch"]
 
 
+def test_separation_times_with_the_data_time_given():
+    """The data's side measured once (as fit does for several trainings) gives the same
+    pair as one call; NaN there means nothing is compared."""
+    from dsrnn._auto import correlation_time
+    from dsrnn._scoring import data_separation_time, separation_times
+    from dsrnn.datasets import load_lorenz63, load_pretrained_lorenz63
+
+    est = load_pretrained_lorenz63()
+    X = (load_lorenz63().data[:20_000] - est.mean_) / est.scale_
+    params, t_c = est.model_.numpy_params(), correlation_time([X])
+    both = separation_times(params, [X], t_c, 20, 200)
+    t_data = data_separation_time([X], t_c)
+    assert np.isfinite(both).all() and both[0] == t_data
+    assert separation_times(params, [X], t_c, 20, 200, t_data=t_data) == both
+    assert np.isnan(separation_times(params, [X], t_c, 20, 200, t_data=np.nan)).all()
+
+
+def test_separation_grade_counts_factors_of_the_threshold():
+    from dsrnn._estimator import _separation_grade, _separation_mismatch
+
+    assert _separation_grade(80.0, 84.0) == 0 and not _separation_mismatch(80.0, 84.0)
+    assert _separation_grade(80.0, 90.0) == 1  # 1.125: one factor of 1.1
+    assert _separation_grade(80.0, 100.0) == 2  # 1.25, the nearly regular Rossler fit
+    assert _separation_grade(80.0, 60.0) == 3  # too fast counts alike
+    assert _separation_grade(80.0, np.inf) == np.inf  # no separation at all
+    assert _separation_grade(np.nan, np.nan) == 0 and not _separation_mismatch(np.nan, np.nan)
+
+
+@pytest.mark.parametrize("first_ok", [True, False])
+def test_of_several_trainings_one_that_separates_at_the_right_rate_is_kept(
+        lorenz_short, monkeypatch, first_ok):
+    """With n_init > 1 the separation check ranks before the state-space measure: a
+    training whose orbits separate at the wrong rate is kept only if all do, the one
+    least off first (figures patched in: each training's check in turn)."""
+    import dsrnn._estimator
+
+    figures = [(80.0, 82.0), (80.0, 120.0)] if first_ok else [(80.0, 120.0), (80.0, 82.0)]
+    calls = iter(figures)
+    monkeypatch.setattr(dsrnn._estimator, "separation_times", lambda *a, **k: next(calls))
+    est = PLRNNRegressor(dt=0.01, random_state=0, **{**FAST, "n_init": 2, "n_jobs": 1})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(lorenz_short)
+    assert est.fit_report_["separation_ratio"] == pytest.approx(82.0 / 80.0)
+    assert not est.fit_report_["separation_mismatch"]
+    # every training was checked once, and the kept one not again
+    assert next(calls, None) is None
+
+
+
 # ------------------------------------------------------------------ the model's stride
 STRIDED = dict(n_latent=5, n_hidden=16, n_epochs=3, batches_per_epoch=5, batch_size=8,
                lyapunov_steps=2000, validation_steps=600, n_init=1)
@@ -681,6 +732,21 @@ def test_unsmoothed_data_takes_longer_model_steps():
     assert est.stride_ == int(est.correlation_time_ // 3) >= 2
     assert auto_stride(est.correlation_time_, len(X)) == 1  # what smoothed data would get
     assert est.forcing_interval_ % est.stride_ == 0
+
+
+def test_unsmoothed_data_is_forced_less_often():
+    """For the same reason the forcing interval is 0.6 t_pred where the data is not
+    smoothed, 0.4 t_pred where it is (same stride, so the same t_pred in model steps)."""
+    from dsrnn.datasets import make_rossler
+
+    X = make_rossler(12_000, dt=0.1, noise=0.05, random_state=0)
+    kw = dict(dt=0.1, random_state=0, stride=3, **{**STRIDED, "n_epochs": 1})
+    raw = PLRNNRegressor(smoothing=0, **kw).fit(X)
+    smoothed = PLRNNRegressor(smoothing=5, **kw).fit(X)
+    assert (raw.smoothing_window_, smoothed.smoothing_window_) == (0, 5)
+    ratio = raw.forcing_interval_ / smoothed.forcing_interval_
+    assert 1.3 < ratio < 1.7  # 0.6 / 0.4, up to rounding to whole steps
+    assert raw.seq_len_ == 3 * raw.forcing_interval_
 
 
 def test_explicit_step_parameters_keep_every_row(fitted, lorenz_8k):
