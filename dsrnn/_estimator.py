@@ -87,6 +87,8 @@ def _separation_grade(t_data: float, t_model: float) -> float:
     if not np.isfinite(ratio) or ratio <= 0:
         return np.inf
     return float(np.floor(abs(np.log(ratio)) / np.log(_SEPARATION_RATIO)))
+
+
 #: Below this many rows, or this many correlation times, a state-space score cannot rank
 #: models reliably (measured with benchmarks/bench_scoring.py, rates in
 #: docs/model_selection.rst: Lorenz-63, t_c 19 steps, ranked the truth above a
@@ -261,10 +263,10 @@ class PLRNNRegressor(BaseEstimator):
         Forcing interval τ_f: the read-out units are replaced by the data every
         τ_f steps. 1 forces every step (one-step-ahead training); ``seq_len`` or
         more forces only at the start of the window. "auto": ``0.4 t_pred``,
-        or ``0.6 t_pred`` for data that is not smoothed but stepped over several
-        rows (``stride_`` above 1), between 1 and 100
-        model steps (30 rows for the bundled Lorenz-63 data, 1 for the Hénon
-        map, 102 rows for Rössler at dt = 0.1): below the predictability time,
+        or ``0.6 t_pred`` for data that is not smoothed but stepped over
+        several rows (``stride_`` above 1), between 1 and 100 model steps (30
+        rows for the bundled Lorenz-63 data, 1 for the Hénon map, 102 rows for
+        Rössler at dt = 0.1): below the predictability time,
         where the gradients stay bounded, and as long as that allows, so that
         the model learns to run freely. Mikhaeil et al. (2022) relate the good
         range to the predictability time. Noise left in the data (where it is
