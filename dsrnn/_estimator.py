@@ -508,8 +508,8 @@ class PLRNNRegressor(BaseEstimator):
         from eight points along the data (each after a warm-up on the data)
         that end on that attractor, ``lyapunov_steps`` steps in all. Where
         λ_max of chaotic runs varies so much between them that the standard
-        error of their mean exceeds 1.5 % of it, λ_max alone is recomputed over
-        runs up to eight times longer; the standard error is
+        error of their mean exceeds 1 % of it, λ_max alone is recomputed over
+        runs up to 24 times longer; the standard error is
         ``fit_report_["lyapunov_max_stderr"]``.
     flow_ : bool
         Whether ``lyapunov_spectrum_`` is the spectrum of a flow (see ``flow``):
