@@ -333,7 +333,7 @@ def group_attractors(summaries: list[RunSummary], tol: float = 0.25) -> list[lis
 #: With 1.5 % and at most 8 times, Rossler fits (standard error about 5 % before
 #: lengthening) kept 1.4-1.8 %, and 2 of 10 were 3.3 and 3.7 % off a 400,000-step
 #: estimate from the test data; with 1 % and 24 times, 0.7 and 2.6 % (seeds 0-4 of the
-#: systems benchmark: 0.1-2.6 %), for 16-20 s more per fit (56-64 s instead of 40-44 s).
+#: systems benchmark: 0.1-2.6 %), for 16-20 s more per fit (56-64 s instead of 40-55 s).
 LYAPUNOV_REL_STDERR = 0.01
 MAX_LYAPUNOV_FACTOR = 24
 
