@@ -938,45 +938,28 @@ class PLRNNRegressor(BaseEstimator):
         # fit report makes below) rank after the others, by how far off they are (in
         # factors of the report's threshold): a state space can look right while the
         # dynamics are nearly regular (Rossler, seed 0: the training kept by the state-space
-        # measure alone had lambda_max 96 % low, the other one 4 % high).
-        separations = None
-        if len(candidates) > 1:
-            t_data = data_separation_time(pieces, t_c_rows)  # measured once for all
-            checks = [delayed(separation_times)(m.numpy_params(), pieces, t_c_rows,
-                                                auto.warmup, auto.n_transient, stride=stride,
-                                                t_data=t_data)
-                      for m, _ in candidates]
-            separations = (Parallel(n_jobs=min(n_jobs, len(checks)))(checks) if n_jobs > 1
-                           else [f(*args, **kw) for f, args, kw in checks])
-        best = min(range(len(results)), key=lambda k: (
-            candidates[k][1]["collapsed"],
-            0.0 if separations is None else _separation_grade(*separations[k]),
-            candidates[k][1]["selection"]))
+        # measure alone had lambda_max 96 % low, the other one 4 % high). Every training is
+        # checked (side by side where the trainings used a pool), the data's side once.
+        t_data = data_separation_time(pieces, t_c_rows)
+        checks = [delayed(separation_times)(m.numpy_params(), pieces, t_c_rows, auto.warmup,
+                                            auto.n_transient, stride=stride, t_data=t_data)
+                  for m, _ in candidates]
+        separations = (Parallel(n_jobs=min(n_jobs, len(checks)))(checks) if n_jobs > 1
+                       else [f(*args, **kw) for f, args, kw in checks])
+        best = min(range(len(results)), key=lambda k: (candidates[k][1]["collapsed"],
+                                                       _separation_grade(*separations[k]),
+                                                       candidates[k][1]["selection"]))
         model, measures = candidates[best]
         params = model.numpy_params()
+        t_data, t_model = separations[best]
 
-        # What the kept model does, from starts along the data, and how fast its orbits
-        # separate: independent, so run side by side where the trainings used a pool
-        # (its workers are warm by now).
-        tasks = []
-        if separations is None:
-            tasks.append(delayed(separation_times)(params, pieces, t_c_rows, auto.warmup,
-                                                   auto.n_transient, stride=stride))
+        # What the kept model does, from starts along the data
+        spectrum, attractors = np.full(p["n_latent"], np.nan), []
         if p["lyapunov_steps"] > 0:
-            tasks.append(delayed(analyze_attractors)(
+            spectrum, attractors = analyze_attractors(
                 params, series, warmup=auto.warmup, n_transient=auto.n_transient,
                 n_steps=p["lyapunov_steps"], dt=p["dt"] * stride,
-                divergence=partial(compare_state_space, lag=embed_lag), flow=p["flow"]))
-        if n_jobs > 1 and tasks:
-            analyses = Parallel(n_jobs=min(n_jobs, len(tasks)))(tasks)
-        else:
-            analyses = [f(*args, **kw) for f, args, kw in tasks]
-        if separations is None:
-            (t_data, t_model), analyses = analyses[0], analyses[1:]
-        else:
-            t_data, t_model = separations[best]
-        spectrum, attractors = (analyses[0] if analyses
-                                else (np.full(p["n_latent"], np.nan), []))
+                divergence=partial(compare_state_space, lag=embed_lag), flow=p["flow"])
         report = {
             "reference": "held-out" if val is not None else "training",
             "D_stsp": float(measures["D_stsp"]), "D_H": float(measures["D_H"]),
