@@ -19,7 +19,9 @@ With ``--fresh N``, instead, ``N`` default estimators (seeds 0 .. N-1, only ``dt
 trained on the bundled Lorenz-63 data and their fixed points are checked against the three of
 Lorenz-63 (in the data's standardized delay coordinates, every coordinate equals the
 standardized x*): within 0.1, the origin a saddle with exactly one multiplier of modulus in
-(1.05, 1.2), the other two with a leading complex pair of modulus above 1.
+(1.05, 1.2), the other two with a leading complex pair of modulus above 1. Then the fits are
+compared with each other (``dsrnn.fixed_points.compare_cycles``): which fixed points every fit
+classifies alike, and the spread of the leading multiplier at each.
 
 Run::
 
@@ -119,8 +121,10 @@ def check_fresh(n_models: int) -> None:
     from dsrnn import PLRNNRegressor
     from dsrnn.datasets import load_lorenz63
 
+    from dsrnn.fixed_points import compare_cycles
+
     data = load_lorenz63()
-    passed = 0
+    passed, fits = 0, []
     for seed in range(n_models):
         t0 = time.perf_counter()
         with warnings.catch_warnings():
@@ -128,9 +132,23 @@ def check_fresh(n_models: int) -> None:
             est = PLRNNRegressor(dt=data.dt, random_state=seed).fit(data.data)
         ok, text = check_estimator(est)
         passed += ok
+        fits.append(est)
         print(f"seed {seed}: fit {time.perf_counter() - t0:.0f} s, {text}")
     print(f"{passed} of {n_models} freshly trained default models have the three Lorenz-63 "
           f"fixed points as required")
+    if n_models < 2:
+        return
+    cmp = compare_cycles(fits, random_state=0)
+    print(cmp)
+    step = float(fits[0].dt) * getattr(fits[0], "stride_", 1)
+    for i in range(len(cmp.order)):
+        mod = cmp.leading_modulus[i]
+        mod = mod[np.isfinite(mod)]
+        rate = np.log(mod) / step
+        print(f"fixed point {i} ({np.round(cmp.observed[i][0], 2)}): found in {mod.size} of "
+              f"{len(fits)} fits; leading modulus mean {mod.mean():.4f}, std {mod.std():.4f}, "
+              f"above 1 in {int(np.sum(mod > 1))}; as a rate per time unit "
+              f"{rate.mean():.3f} +- {rate.std():.3f}")
 
 
 def main() -> None:

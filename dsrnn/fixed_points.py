@@ -35,8 +35,11 @@ no new cycle has appeared for a number of restarts.
   with the eigenvalues of the cycle's Jacobian product and their stability;
 - :func:`estimator_cycles` -- the same for a fitted :class:`~dsrnn.PLRNNRegressor`, with the
   cycle points also in observed coordinates;
+- :func:`compare_cycles` -- the cycles of several fitted estimators (say, fits of the same data
+  with other seeds) matched in observed coordinates, with their stability side by side: what
+  the data determine and what each model guessed;
 - :func:`classify_stability` -- the classification of eigenvalues (or of Jacobians);
-- :class:`CycleResult` -- the result, a dict with attribute access.
+- :class:`CycleResult`, :class:`CycleComparison` -- the results, dicts with attribute access.
 
 References
 ----------
@@ -59,8 +62,10 @@ from ._validation import check_count
 __all__ = [
     "find_cycles",
     "estimator_cycles",
+    "compare_cycles",
     "classify_stability",
     "CycleResult",
+    "CycleComparison",
 ]
 
 #: Eigenvalue moduli within this distance of 1 make a cycle "non-hyperbolic".
@@ -823,3 +828,234 @@ def _estimator_orbits(estimator, params: dict, random_state) -> list:
                 Z = plrnn_trajectory(z, _SEED_TRANSIENT + 2 * _SEED_STEPS, **params)
                 runs += _check_orbit(Z[None, _SEED_TRANSIENT:], model.M)
     return runs
+
+
+# ----------------------------------------------------------------------------------------------
+# several models of the same data
+# ----------------------------------------------------------------------------------------------
+class CycleComparison(dict):
+    """The cycles of several models matched to those of the first: a dict with attribute access.
+
+    Returned by :func:`compare_cycles`. Rows are the cycles of the first (reference) model, in
+    the order of its :class:`CycleResult`; columns are the models, in the order given (column 0
+    is the reference itself).
+
+    Attributes
+    ----------
+    results : list of CycleResult
+        Every model's own search (:func:`estimator_cycles`).
+    match : ndarray of int, shape (n_cycles, n_models)
+        Index of the matching cycle in ``results[j]``, or -1 if model ``j`` has none within
+        ``tol`` (column 0: ``0 .. n_cycles - 1``).
+    distance : ndarray of float, shape (n_cycles, n_models)
+        Largest coordinate difference between the cycle and its match, over the cycle's points
+        (the best phase), in units of the data's standard deviation; NaN where unmatched.
+    leading_modulus : ndarray of float, shape (n_cycles, n_models)
+        Largest multiplier modulus of the matched cycle in each model (NaN where unmatched).
+    labels : list of list of str or None
+        The stability label of the matched cycle in each model (None where unmatched).
+    agree : ndarray of bool, shape (n_cycles,)
+        Whether every model has the cycle and classifies it alike (same kind, number of
+        unstable directions and spiral or not). False where a model lacks the cycle.
+    unmatched : list of list of int
+        Per model, its cycles that match no cycle of the reference (the reference's own list
+        is empty).
+    order : ndarray of int, shape (n_cycles,)
+        The reference's cycle orders.
+    observed : list of ndarray of shape (order, N)
+        The reference's cycle points in observed coordinates.
+    message : str
+        A one-line summary.
+    """
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+    __setattr__ = dict.__setitem__
+    __delattr__ = dict.__delitem__
+
+    def __dir__(self):
+        return list(self.keys())
+
+    def __repr__(self):
+        n, m = self["match"].shape
+        lines = [f"CycleComparison of {m} models: {self['message']}"]
+        if n:
+            head = f"  {'#':>3}  {'order':>5}  {'agree':<6}"
+            head += f"{'max |eig|: mean, std':<23}"
+            head += "".join(f"{'model ' + str(j):<34}" for j in range(m))
+            lines.append(head.rstrip())
+            for i in range(n):
+                cells = []
+                for j in range(m):
+                    label = self["labels"][i][j]
+                    cells.append("-" if label is None else
+                                 f"{label} {self['leading_modulus'][i, j]:.4g}")
+                agree = "yes" if self["agree"][i] else "NO"
+                row = f"  {i:>3}  {int(self['order'][i]):>5}  {agree:<6}"
+                mod = self["leading_modulus"][i]
+                mod = mod[np.isfinite(mod)]
+                row += f"{f'{mod.mean():.4g}, {mod.std():.2g} ({mod.size})':<23}"
+                row += "".join(f"{c:<34}" for c in cells)
+                lines.append(row.rstrip())
+            lines.append("  (mean and std of the largest multiplier modulus over the models that "
+                         "have the cycle (how many), then label and modulus per model; - : none)")
+        lines.append("  keys: " + ", ".join(self.keys()))
+        return "\n".join(lines)
+
+
+def compare_cycles(estimators, order: int | Iterable[int] = 1, *, tol: float = 0.25,
+                   **kwargs) -> CycleComparison:
+    """Fixed points and cycles of several fitted models of the same data, side by side.
+
+    Whether a fixed point is stable is decided by multipliers that the data may hardly
+    constrain: where the orbit never comes close to the point (the eyes of the Lorenz
+    attractor), the model's linear map there is an extrapolation, and fits that differ only
+    in their seed can put a weakly unstable spiral's multipliers on either side of the unit
+    circle. A property that every fit shares is a property of the data; one that flips
+    between fits is a guess. This runs :func:`estimator_cycles` on every estimator, matches
+    every cycle of the first one to the nearest cycle of the same order of each of the others
+    (in observed coordinates, over all phases), and reports their classifications together.
+    Only the observed coordinates can be compared (the other latent units of two models mean
+    different things), so cycles that differ in the latent units alone look the same.
+
+    Parameters
+    ----------
+    estimators : sequence of fitted PLRNNRegressor
+        At least two models of the same kind of data, e.g. the same settings fitted with
+        several ``random_state`` values. The first is the reference whose cycles are
+        matched. All must have the same ``n_features_in_`` and the same time step per model
+        step (``dt * stride_``): multipliers of different steps are not comparable.
+    order : int or iterable of int, default=1
+        Period(s) to search, as in :func:`find_cycles`.
+    tol : float, default=0.25
+        Largest coordinate difference for two cycles to match, in units of the data's
+        standard deviation (the reference's ``scale_``; 1 without one). Each fit places a
+        point with an error of its own (on the bundled Lorenz-63 data up to 0.09 for the
+        origin, so two fits' origins can be 0.15 apart), while distinct fixed points of a
+        reconstruction are usually a standard deviation or more apart.
+    **kwargs
+        Passed to :func:`estimator_cycles` for every model (``n_restarts``,
+        ``random_state``, ...).
+
+    Returns
+    -------
+    CycleComparison
+
+    Raises
+    ------
+    ValueError
+        Fewer than two estimators, or estimators with different numbers of features or time
+        steps, or a ``tol`` that is not a positive number.
+    sklearn.exceptions.NotFittedError
+        If an estimator is not fitted.
+
+    See Also
+    --------
+    estimator_cycles : the search on one fitted estimator.
+
+    Examples
+    --------
+    The bundled model and a copy of it whose diagonal ``A`` is half a percent smaller: the
+    three fixed points move by at most 0.06 standard deviations, but the spiral around C-,
+    whose leading multipliers lie 1.4 % outside the unit circle in the bundled model, turns
+    stable:
+
+    >>> import copy
+    >>> from dsrnn.datasets import load_pretrained_lorenz63
+    >>> from dsrnn.fixed_points import compare_cycles
+    >>> est = load_pretrained_lorenz63()
+    >>> other = copy.deepcopy(est)
+    >>> p = other.model_.numpy_params()
+    >>> other.model_.load_numpy_params(dict(p, A=0.995 * p["A"]))  # doctest: +ELLIPSIS
+    ShallowPLRNN(...)
+    >>> cmp = compare_cycles([est, other], random_state=0)
+    >>> cmp.agree.tolist()
+    [False, True, True]
+    >>> cmp.labels[0]
+    ['saddle spiral (2 unstable)', 'stable spiral']
+    >>> cmp.leading_modulus[0].round(3).tolist()
+    [1.014, 0.997]
+    """
+    if isinstance(estimators, (str, bytes)) or not isinstance(estimators, Iterable):
+        raise TypeError(
+            "estimators must be a sequence of fitted estimators; got "
+            f"{type(estimators).__name__}."
+        )
+    estimators = list(estimators)
+    if len(estimators) < 2:
+        raise ValueError(
+            f"compare_cycles needs at least two fitted estimators; got {len(estimators)}. "
+            "For one, use estimator_cycles."
+        )
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not np.isfinite(tol) \
+            or tol <= 0:
+        raise ValueError(f"tol must be a finite number > 0; got {tol!r}.")
+    results = [estimator_cycles(est, order, **kwargs) for est in estimators]
+    features = [int(est.n_features_in_) for est in estimators]
+    if len(set(features)) > 1:
+        raise ValueError(
+            "The estimators must model the same observed variables; their n_features_in_ are "
+            f"{features}."
+        )
+    steps = [float(getattr(est, "dt", 1.0)) * int(getattr(est, "stride_", 1))
+             for est in estimators]
+    if not np.allclose(steps, steps[0], rtol=1e-9, atol=0.0):
+        raise ValueError(
+            "The estimators' models step different times (dt * stride_ = "
+            f"{[round(s, 12) for s in steps]}), so their multipliers are not comparable; "
+            "compare fits with the same dt and stride."
+        )
+    scale = np.asarray(getattr(estimators[0], "scale_", 1.0), dtype=np.float64)
+    scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+
+    ref = results[0]
+    n, m = len(ref.cycles), len(results)
+    match = np.full((n, m), -1, dtype=int)
+    distance = np.full((n, m), np.nan)
+    modulus = np.full((n, m), np.nan)
+    labels: list = [[None] * m for _ in range(n)]
+    used: list = [set() for _ in range(m)]
+    for j, res in enumerate(results):
+        for i, Y in enumerate(ref.observed):
+            if j == 0:
+                best, d = i, 0.0
+            else:
+                best, d = -1, np.inf
+                for c, other in enumerate(res.observed):
+                    if other.shape != Y.shape:
+                        continue
+                    dist = min(float(np.abs((np.roll(other, -r, axis=0) - Y) / scale).max())
+                               for r in range(len(Y)))
+                    if dist < d:
+                        best, d = c, dist
+                if d > tol:
+                    continue
+            match[i, j], distance[i, j] = best, d
+            modulus[i, j] = float(np.abs(res.eigenvalues[best]).max())
+            labels[i][j] = res.labels[best]
+            used[j].add(best)
+    agree = np.array([all(lab == row[0] for lab in row) and None not in row
+                      for row in labels], dtype=bool)
+    unmatched = [[c for c in range(len(res.cycles)) if c not in used[j]]
+                 for j, res in enumerate(results)]
+    extra = sum(len(u) for u in unmatched)
+    message = (f"{int(agree.sum())} of {n} cycle{'s' if n != 1 else ''} of model 0 found in "
+               f"every model with the same stability")
+    if extra:
+        message += f"; {extra} cycle{'s' if extra != 1 else ''} of other models not in model 0"
+    return CycleComparison(
+        results=results,
+        match=match,
+        distance=distance,
+        leading_modulus=modulus,
+        labels=labels,
+        agree=agree,
+        unmatched=unmatched,
+        order=np.asarray(ref.order, dtype=int),
+        observed=list(ref.observed),
+        message=message,
+    )

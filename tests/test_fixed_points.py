@@ -28,8 +28,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 from dsrnn import fixed_points  # noqa: E402
 from dsrnn.datasets import load_lorenz63, load_pretrained_lorenz63  # noqa: E402
 from dsrnn.fixed_points import (  # noqa: E402
+    CycleComparison,
     CycleResult,
     classify_stability,
+    compare_cycles,
     estimator_cycles,
     find_cycles,
 )
@@ -393,6 +395,89 @@ def test_estimator_cycles_not_fitted():
 
     with pytest.raises(NotFittedError, match="no model_ and no n_features_in_"):
         estimator_cycles(PLRNNRegressor())
+
+
+# ----------------------------------------------------------------------------------------------
+# compare_cycles
+# ----------------------------------------------------------------------------------------------
+class Fitted:
+    """The least a fitted estimator needs for estimator_cycles / compare_cycles."""
+
+    def __init__(self, params, n_features=1, **attributes):
+        from dsrnn import ShallowPLRNN
+
+        M, L = params["W1"].shape
+        self.model_ = ShallowPLRNN(n_observed=n_features, n_latent=M, n_hidden=L,
+                                   clipped=params["clipped"]).load_numpy_params(params)
+        self.n_features_in_ = n_features
+        self.__dict__.update(attributes)
+
+
+def test_compare_cycles_same_point_other_stability():
+    """The fixed point (0.4, -2/3) of known_model: observed 0.4, a saddle. With A[1] = -1.5
+    the unobserved unit's fixed point moves to -0.4 with multiplier -1.5: the same observed
+    point, now unstable in both directions."""
+    base = known_model()
+    flipped = dict(base, A=np.array([0.5, -1.5]))
+    cmp = compare_cycles([Fitted(base), Fitted(flipped), Fitted(base)], random_state=0)
+    assert isinstance(cmp, CycleComparison) and cmp.message.startswith("0 of 1 cycle")
+    assert cmp.match.tolist() == [[0, 0, 0]]
+    np.testing.assert_allclose(cmp.distance, [[0.0, 0.0, 0.0]], atol=1e-6)  # float32 params
+    assert cmp.labels == [["saddle (1 unstable)", "unstable", "saddle (1 unstable)"]]
+    np.testing.assert_allclose(cmp.leading_modulus, [[1.5, 1.5, 1.5]], rtol=1e-6)
+    assert cmp.agree.tolist() == [False] and cmp.unmatched == [[], [], []]
+    np.testing.assert_allclose(cmp.observed[0], [[0.4]], atol=1e-6)
+    text = repr(cmp)
+    assert "NO" in text and "unstable 1.5" in text and "saddle (1 unstable) 1.5" in text
+
+
+def test_compare_cycles_agreeing_models_with_cycles():
+    # both units observed: with unit 0 alone, three of the 2-cycles look the same
+    cmp = compare_cycles([Fitted(known_model(), n_features=2)] * 2, order=[1, 2],
+                         random_state=0)
+    assert cmp.agree.tolist() == [True] * 5 and cmp.order.tolist() == [1, 2, 2, 2, 2]
+    assert cmp.match[:, 1].tolist() == list(range(5))
+    assert np.all(cmp.distance == 0) and cmp.unmatched == [[], []]
+    assert "yes" in repr(cmp) and pickle.loads(pickle.dumps(cmp)).agree.tolist() == [True] * 5
+
+
+def test_compare_cycles_tolerance_in_units_of_the_data_std():
+    """h1[0] = 2 moves unit 0's fixed point from 0.4 to 0.8: 0.4 away, 0.05 std at scale_ 8."""
+    moved = dict(known_model(), h1=np.array([2.0, -1.0]))
+    cmp = compare_cycles([Fitted(known_model()), Fitted(moved)], random_state=0)
+    assert cmp.match.tolist() == [[0, -1]] and np.isnan(cmp.distance[0, 1])
+    assert cmp.labels == [["saddle (1 unstable)", None]] and not cmp.agree[0]
+    assert cmp.unmatched == [[], [0]] and "1 cycle of other models not in model 0" in cmp.message
+    assert repr(cmp).splitlines()[2].split()[-1] == "-"  # model 1 has no such cycle
+    scaled = [Fitted(known_model(), scale_=np.array([8.0])), Fitted(moved)]
+    cmp = compare_cycles(scaled, random_state=0)
+    assert cmp.match.tolist() == [[0, 0]] and cmp.agree.tolist() == [True]
+    np.testing.assert_allclose(cmp.distance[0, 1], 0.4 / 8.0, rtol=1e-5)
+    assert compare_cycles(scaled, tol=0.04, random_state=0).match.tolist() == [[0, -1]]
+
+
+def test_compare_cycles_errors():
+    from sklearn.exceptions import NotFittedError
+
+    from dsrnn import PLRNNRegressor
+
+    one = Fitted(known_model())
+    with pytest.raises(ValueError, match="at least two fitted estimators; got 1"):
+        compare_cycles([one])
+    with pytest.raises(TypeError, match="sequence of fitted estimators"):
+        compare_cycles(one)
+    for tol in (0, -1.0, np.nan, "0.1"):
+        with pytest.raises(ValueError, match="tol must be a finite number > 0"):
+            compare_cycles([one, one], tol=tol)
+    two = Fitted(dict(known_model(), W1=np.diag([-2.0, -3.5])), n_features=2)
+    with pytest.raises(ValueError, match=r"n_features_in_ are \[1, 2\]"):
+        compare_cycles([one, two], random_state=0)
+    strided = Fitted(known_model(), dt=0.01, stride_=5)
+    with pytest.raises(ValueError, match=r"dt \* stride_ = \[0.05, 1.0\]"):
+        compare_cycles([strided, one], random_state=0)
+    compare_cycles([strided, Fitted(known_model(), dt=0.05)], random_state=0)  # same step
+    with pytest.raises(NotFittedError):
+        compare_cycles([one, PLRNNRegressor()])
 
 
 # ----------------------------------------------------------------------------------------------
