@@ -778,15 +778,7 @@ def estimator_cycles(estimator, order: int | Iterable[int] = 1, **kwargs) -> Cyc
     >>> bool(np.abs(res.observed[1] - origin).max() < 0.1)
     True
     """
-    from sklearn.exceptions import NotFittedError
-
-    missing = [a for a in ("model_", "n_features_in_") if not hasattr(estimator, a)]
-    if missing:
-        raise NotFittedError(
-            f"This {type(estimator).__name__} instance is not fitted yet (it has no "
-            f"{' and no '.join(missing)}); call fit before looking for its fixed points and "
-            "cycles."
-        )
+    _check_fitted(estimator)
     params = estimator.model_.numpy_params()
     if kwargs.get("orbit") is None:
         kwargs["orbit"] = _estimator_orbits(estimator, params, kwargs.get("random_state"))
@@ -801,6 +793,18 @@ def estimator_cycles(estimator, order: int | Iterable[int] = 1, **kwargs) -> Cyc
         observed.append(Y)
     res.observed = observed
     return res
+
+
+def _check_fitted(estimator) -> None:
+    from sklearn.exceptions import NotFittedError
+
+    missing = [a for a in ("model_", "n_features_in_") if not hasattr(estimator, a)]
+    if missing:
+        raise NotFittedError(
+            f"This {type(estimator).__name__} instance is not fitted yet (it has no "
+            f"{' and no '.join(missing)}); call fit before looking for its fixed points and "
+            "cycles."
+        )
 
 
 def _estimator_orbits(estimator, params: dict, random_state) -> list:
@@ -947,6 +951,8 @@ def compare_cycles(estimators, order: int | Iterable[int] = 1, *, tol: float = 0
 
     Raises
     ------
+    TypeError
+        If ``estimators`` is not a sequence.
     ValueError
         Fewer than two estimators, or estimators with different numbers of features or time
         steps, or a ``tol`` that is not a positive number.
@@ -994,7 +1000,8 @@ def compare_cycles(estimators, order: int | Iterable[int] = 1, *, tol: float = 0
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not np.isfinite(tol) \
             or tol <= 0:
         raise ValueError(f"tol must be a finite number > 0; got {tol!r}.")
-    results = [estimator_cycles(est, order, **kwargs) for est in estimators]
+    for est in estimators:
+        _check_fitted(est)
     features = [int(est.n_features_in_) for est in estimators]
     if len(set(features)) > 1:
         raise ValueError(
@@ -1009,6 +1016,7 @@ def compare_cycles(estimators, order: int | Iterable[int] = 1, *, tol: float = 0
             f"{[round(s, 12) for s in steps]}), so their multipliers are not comparable; "
             "compare fits with the same dt and stride."
         )
+    results = [estimator_cycles(est, order, **kwargs) for est in estimators]
     scale = np.asarray(getattr(estimators[0], "scale_", 1.0), dtype=np.float64)
     scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
 
