@@ -83,7 +83,23 @@ _STABILITY_KINDS = ("stable", "saddle", "unstable", "non-hyperbolic")
 # ----------------------------------------------------------------------------------------------
 # result object
 # ----------------------------------------------------------------------------------------------
-class CycleResult(dict):
+class _AttrDict(dict):
+    """A dict whose keys are also attributes (as scipy.optimize.OptimizeResult)."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+    __setattr__ = dict.__setitem__
+    __delattr__ = dict.__delitem__
+
+    def __dir__(self):
+        return list(self.keys())
+
+
+class CycleResult(_AttrDict):
     """The cycles found by :func:`find_cycles`: a dict with attribute access.
 
     Modelled on :class:`scipy.optimize.OptimizeResult`: every entry is both a key and an
@@ -129,18 +145,6 @@ class CycleResult(dict):
     :func:`estimator_cycles` adds ``observed`` (list of (order, N) arrays, the cycle points in
     observed coordinates).
     """
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError as exc:
-            raise AttributeError(name) from exc
-
-    __setattr__ = dict.__setitem__
-    __delattr__ = dict.__delitem__
-
-    def __dir__(self):
-        return list(self.keys())
 
     def __repr__(self):
         n = len(self.get("cycles", ()))
@@ -837,7 +841,7 @@ def _estimator_orbits(estimator, params: dict, random_state) -> list:
 # ----------------------------------------------------------------------------------------------
 # several models of the same data
 # ----------------------------------------------------------------------------------------------
-class CycleComparison(dict):
+class CycleComparison(_AttrDict):
     """The cycles of several models matched to those of the first: a dict with attribute access.
 
     Returned by :func:`compare_cycles`. Rows are the cycles of the first (reference) model, in
@@ -871,18 +875,6 @@ class CycleComparison(dict):
     message : str
         A one-line summary.
     """
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError as exc:
-            raise AttributeError(name) from exc
-
-    __setattr__ = dict.__setitem__
-    __delattr__ = dict.__delitem__
-
-    def __dir__(self):
-        return list(self.keys())
 
     def __repr__(self):
         n, m = self["match"].shape
