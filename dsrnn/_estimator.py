@@ -1533,6 +1533,11 @@ class PLRNNRegressor(BaseEstimator):
         Returns
         -------
         result : dsrnn.fixed_points.CycleResult
+
+        See Also
+        --------
+        dsrnn.fixed_points.compare_cycles : the same for several fits (e.g. seeds), side by
+            side: a stability that flips between fits is not determined by the data.
         """
         from .fixed_points import estimator_cycles
 

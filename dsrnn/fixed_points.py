@@ -770,6 +770,11 @@ def estimator_cycles(estimator, order: int | Iterable[int] = 1, **kwargs) -> Cyc
     sklearn.exceptions.NotFittedError
         If the estimator has no ``model_`` or no ``n_features_in_``.
 
+    See Also
+    --------
+    compare_cycles : the cycles of several fits side by side, to tell what the data
+        determine from what one fit guessed.
+
     Examples
     --------
     >>> import numpy as np
