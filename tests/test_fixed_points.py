@@ -469,7 +469,7 @@ def test_compare_cycles_errors():
     for tol in (0, -1.0, np.nan, "0.1"):
         with pytest.raises(ValueError, match="tol must be a finite number > 0"):
             compare_cycles([one, one], tol=tol)
-    two = Fitted(dict(known_model(), W1=np.diag([-2.0, -3.5])), n_features=2)
+    two = Fitted(known_model(), n_features=2)
     with pytest.raises(ValueError, match=r"n_features_in_ are \[1, 2\]"):
         compare_cycles([one, two], random_state=0)
     strided = Fitted(known_model(), dt=0.01, stride_=5)
