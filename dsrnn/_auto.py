@@ -58,9 +58,9 @@ _FORCING_FRACTION = 0.4
 #: model by about the same amount at every forcing, so, per time unit, as one over the
 #: forcing interval (Rossler at dt = 0.1, seeds 0-9, with the estimator's ranking of its
 #: trainings: 10 of 10 fits within 7.1 %, median 3.1 %, against 7 of 10 within 10 %, median
-#: 6.8 %, at 0.4; 0.8 t_pred trained worse). Lorenz-96, stepped row by row, got further above its exponent and looser in
-#: shape with it (D_stsp within twice the noisy floor in 2-3 of 5 against 5 of 5): data
-#: stepped row by row keeps 0.4.
+#: 6.8 %, at 0.4; 0.8 t_pred trained worse). Lorenz-96, stepped row by row, got further
+#: above its exponent and looser in shape with it (D_stsp within twice the noisy floor in
+#: 2-3 of 5 against 5 of 5): data stepped row by row keeps 0.4.
 _FORCING_FRACTION_UNSMOOTHED = 0.6
 _MAX_FORCING = 100
 #: Window length after the warm-up, in forcing intervals, at most ``_MAX_SEQ_LEN``.
